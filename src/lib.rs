@@ -1,0 +1,62 @@
+//! Find and rewrite root-relative links (`href="/…"`, `src="/…"`) in HTML, exactly as
+//! the regular expression
+//!
+//! ```text
+//! /(<\s*[^>]*)(href=|src=)(.?)(\/[^\/])/m
+//! ```
+//!
+//! finds them in PHP, but in linear time, without allocating, and without ever failing.
+//!
+//! PHP feed readers run that regex through `preg_replace` to make links absolute. On
+//! large inputs (a page with a 1 MB inline image is enough) PCRE hits its backtrack
+//! limit, `preg_replace` returns `NULL`, and the document is lost. rootrel is a
+//! hand-written byte scanner with the regex's exact semantics, quirks included: the
+//! same matches, with the same five capture spans, for every byte string.
+//!
+//! # Example
+//!
+//! ```
+//! let html = br#"<a href="/blog/">Blog</a> <script src="/js/play.js"></script>"#;
+//! let found: Vec<&[u8]> = rootrel::find_iter(html).map(|m| m.as_bytes(html)).collect();
+//! assert_eq!(found, [&br#"<a href="/b"#[..], br#"<script src="/j"#]);
+//!
+//! let m = rootrel::find(html).unwrap();
+//! assert_eq!(m.group_bytes(html, 1), b"<a ");
+//! assert_eq!(m.group_bytes(html, 2), b"href=");
+//! assert_eq!(m.group_bytes(html, 3), b"\"");
+//! assert_eq!(m.group_bytes(html, 4), b"/b");
+//! ```
+//!
+//! # Semantics
+//!
+//! Byte semantics (PHP without the `/u` flag): `.` is any byte but `\n`, matching is
+//! case-sensitive, leftmost-first and non-overlapping. Because `[^>]*` is greedy, only
+//! the **last** qualifying `href=`/`src=` of a `<…` run matches, `data-src=` counts as
+//! `src=`, `href="//cdn"` does not match but unquoted `href=//cdn` does (group 3 is the
+//! first `/`), and a match may end past the `>` that closes its run (`<a href=>/x`).
+//! Matches are found inside scripts, comments and attribute values alike: this is the
+//! regex, not an HTML parser.
+//!
+//! # Crate features
+//!
+//! * `std` (default): implements `std` traits; enables `alloc`.
+//! * `alloc`: needed by the parts that build output.
+//!
+//! With no features the crate is `#![no_std]` and the scanner works unchanged.
+
+#![no_std]
+#![deny(missing_docs)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+#![forbid(unsafe_code)]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+#[cfg(any(feature = "std", test))]
+extern crate std;
+
+mod find;
+mod matches;
+mod scan;
+
+pub use crate::find::{find, find_iter, FindIter};
+pub use crate::matches::Match;

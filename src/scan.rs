@@ -1,0 +1,344 @@
+//! The scanner: the one place that knows the regex's semantics.
+//!
+//! # How the regex behaves
+//!
+//! `(<\s*[^>]*)(href=|src=)(.?)(\/[^\/])`: since every `\s` byte is also a `[^>]` byte,
+//! group 1 is exactly `<[^>]*`, and its split between `\s*` and `[^>]*` never shows.
+//! Call the bytes from a `<` up to the next `>` (or the end of the input) its *run*.
+//! A backtracking engine that starts at a `<` first lets `[^>]*` swallow the whole run,
+//! then gives bytes back one at a time, trying `href=` and then `src=` at each end.
+//! So the match it finds starts at the first `<` of the run and uses the **last**
+//! candidate of the run: the last `href=` or `src=` occurrence, starting inside the run,
+//! whose *tail* `(.?)(\/[^\/])` matches. A candidate's tail depends only on the bytes
+//! after the literal (it may run past the `>` that ends the run), never on where the run
+//! started, which gives three facts the scanner stands on:
+//!
+//! 1. A run with no valid candidate yields no match, and neither does any later `<` of
+//!    the same run (its candidates are a subset), so the search skips to the run's end.
+//! 2. After a match, no later `<` of the same run can match either (a valid candidate
+//!    after it would have been the last one), so the search resumes at the later of the
+//!    match's end and the run's end.
+//! 3. Whether a candidate lies in a run only depends on the last `<` or `>` before it.
+//!
+//! # How the scanner works
+//!
+//! Instead of visiting every `<`, the scanner looks for the rare literals (`href=`,
+//! `src=`) with [`memchr::memmem`], checks each one's tail in place, and only for valid
+//! candidates asks whether a run is open there, looking back to the last `>`. Once it
+//! has a candidate in an open run it finds the run's end with `memchr` and takes the
+//! last valid candidate before it. Every search starts where the previous search of the
+//! same kind stopped, so each byte is examined a bounded number of times: O(n) overall.
+//!
+//! The scanner is resumable: [`Scanner::step`] works on a window of input and, unless
+//! told the window reaches the end of the input (`eof`), says [`Step::NeedMore`] when
+//! the next decision depends on bytes it has not seen. The slice driver
+//! ([`crate::FindIter`]) always passes `eof = true`.
+
+use memchr::memmem::Finder;
+use memchr::{memchr, memrchr};
+
+use crate::Match;
+
+/// Counts bytes examined, in unit tests only, to prove linear time without a clock.
+macro_rules! work {
+    ($self:ident, $n:expr) => {{
+        #[cfg(test)]
+        {
+            $self.work += $n;
+        }
+    }};
+}
+
+/// What [`Scanner::step`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// The next match; nothing before its start can be part of any match.
+    Match(Match),
+    /// No further match (only when `eof` was given).
+    Done,
+    /// The window ends before the next decision can be made.
+    #[allow(dead_code)]
+    NeedMore,
+}
+
+/// Whether the tail `(.?)(\/[^\/])` matches at a position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tail {
+    /// It matches; group 4 starts at this offset (group 3 is empty or one byte).
+    Valid(usize),
+    Invalid,
+    /// The window ends too soon to tell.
+    Undecided,
+}
+
+/// Checks the tail `(.?)(\/[^\/])` at `p`, preferring a one-byte `.?` as a backtracking
+/// engine does. At most one of the two readings can match: the one-byte reading needs
+/// `h[p + 1] == '/'`, the empty one needs `h[p + 1] != '/'`.
+#[inline(always)]
+fn tail(h: &[u8], p: usize, eof: bool) -> Tail {
+    let short = if eof { Tail::Invalid } else { Tail::Undecided };
+    let (Some(&b0), Some(&b1)) = (h.get(p), h.get(p + 1)) else {
+        return short;
+    };
+    if b0 == b'/' && b1 != b'/' {
+        // `.?` empty, group 4 = "/" b1. The one-byte reading needs b1 == '/'.
+        return Tail::Valid(p);
+    }
+    // `.?` = b0 (any byte but '\n'), then '/' and a byte that is not '/'.
+    if b0 == b'\n' || b1 != b'/' {
+        return Tail::Invalid;
+    }
+    match h.get(p + 2) {
+        Some(&b2) if b2 != b'/' => Tail::Valid(p + 1),
+        Some(_) => Tail::Invalid,
+        None => short,
+    }
+}
+
+/// A literal (`href=` or `src=`) and where its next occurrence is.
+#[derive(Clone, Debug)]
+struct Literal {
+    finder: Finder<'static>,
+    /// INVARIANT: no occurrence starts in `[Scanner::pos, at)`. An occurrence starts at
+    /// `at` if `h[at..]` begins with the literal (checked on use: after the window
+    /// grows, `at` may only mark where the last search gave up).
+    at: usize,
+}
+
+impl Literal {
+    fn new(needle: &'static [u8]) -> Literal {
+        Literal {
+            finder: Finder::new(needle),
+            at: 0,
+        }
+    }
+
+    /// The first occurrence at or after `from` in `h`, if any.
+    #[inline(always)]
+    fn next(&mut self, h: &[u8], from: usize, work: &mut usize) -> Option<usize> {
+        let needle = self.finder.needle();
+        if self.at < from {
+            self.at = from;
+        }
+        let rest = h.get(self.at..).unwrap_or(&[]);
+        if rest.starts_with(needle) {
+            return Some(self.at);
+        }
+        match self.finder.find(rest) {
+            Some(i) => {
+                *work += i + needle.len();
+                self.at += i;
+                Some(self.at)
+            }
+            None => {
+                *work += rest.len();
+                // A prefix of the literal may sit at the end of the window.
+                self.at = self.at.max((h.len() + 1).saturating_sub(needle.len()));
+                None
+            }
+        }
+    }
+}
+
+/// A valid candidate: a literal whose tail matches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Candidate {
+    /// Start of the literal (group 2).
+    attr: usize,
+    /// End of the literal (group 3 starts here).
+    quote: usize,
+    /// Start of group 4.
+    path: usize,
+}
+
+/// What the scanner is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// Looking for a valid candidate inside a run.
+    Seek,
+    /// A run that starts at `start` holds the valid candidate `best`; looking for the
+    /// run's end and for later valid candidates.
+    InRun {
+        start: usize,
+        best: Candidate,
+        /// INVARIANT: no `>` in `[best.quote, gt_from)`.
+        gt_from: usize,
+    },
+}
+
+/// What a search for the next valid candidate found.
+enum Next {
+    Found(Candidate),
+    /// No literal occurrence starts before the limit.
+    None,
+    /// A literal's tail runs past the window.
+    Undecided,
+}
+
+/// The resumable scanner. Offsets are relative to the window passed to [`Scanner::step`].
+#[derive(Clone, Debug)]
+pub(crate) struct Scanner {
+    href: Literal,
+    src: Literal,
+    /// INVARIANT: every literal occurrence starting before `pos` has been dealt with.
+    pos: usize,
+    /// INVARIANT: `checked <= pos` in the seek phase, and `open` describes the run state
+    /// at `checked`.
+    checked: usize,
+    /// The first `<` at or after the resume point with no `>` after it before
+    /// `checked`: the start of the open run, if a run is open at `checked`.
+    open: Option<usize>,
+    phase: Phase,
+    /// Bytes examined so far (unit tests only).
+    #[cfg(test)]
+    pub(crate) work: usize,
+}
+
+impl Scanner {
+    pub(crate) fn new() -> Scanner {
+        Scanner {
+            href: Literal::new(b"href="),
+            src: Literal::new(b"src="),
+            pos: 0,
+            checked: 0,
+            open: None,
+            phase: Phase::Seek,
+            #[cfg(test)]
+            work: 0,
+        }
+    }
+
+    /// Finds the next match in `h`, starting where the previous step stopped.
+    ///
+    /// With `eof`, `h` is the whole rest of the input and the answer is `Match` or
+    /// `Done`. Without it, `NeedMore` means: call again with a longer window.
+    pub(crate) fn step(&mut self, h: &[u8], eof: bool) -> Step {
+        loop {
+            match self.phase {
+                Phase::Seek => match self.next_candidate(h, h.len(), eof) {
+                    Next::Found(c) => {
+                        self.track(h, c.attr);
+                        if let Some(start) = self.open {
+                            self.phase = Phase::InRun {
+                                start,
+                                best: c,
+                                gt_from: c.quote,
+                            };
+                        }
+                    }
+                    Next::None if eof => return Step::Done,
+                    Next::None | Next::Undecided => return Step::NeedMore,
+                },
+                Phase::InRun {
+                    start,
+                    mut best,
+                    gt_from,
+                } => {
+                    let rest = h.get(gt_from..).unwrap_or(&[]);
+                    let (gt, closed) = match memchr(b'>', rest) {
+                        Some(i) => {
+                            work!(self, i + 1);
+                            (gt_from + i, true)
+                        }
+                        None => {
+                            work!(self, rest.len());
+                            (h.len(), eof)
+                        }
+                    };
+                    // Later valid candidates of the same run replace `best`; a literal
+                    // starting before `gt` lies wholly inside the run, as it holds no `>`.
+                    loop {
+                        match self.next_candidate(h, gt, eof) {
+                            Next::Found(c) => best = c,
+                            Next::None => break,
+                            Next::Undecided => {
+                                self.phase = Phase::InRun {
+                                    start,
+                                    best,
+                                    gt_from: gt,
+                                };
+                                return Step::NeedMore;
+                            }
+                        }
+                    }
+                    if !closed {
+                        self.phase = Phase::InRun {
+                            start,
+                            best,
+                            gt_from: gt,
+                        };
+                        return Step::NeedMore;
+                    }
+                    let m = Match::new(start, best.attr, best.quote, best.path);
+                    // Fact 2: nothing else in this run can match.
+                    let resume = m.end().max(gt);
+                    self.pos = resume;
+                    self.checked = resume;
+                    self.open = None;
+                    self.phase = Phase::Seek;
+                    return Step::Match(m);
+                }
+            }
+        }
+    }
+
+    /// The next valid candidate whose literal starts at or after `pos` and before
+    /// `limit`.
+    #[inline(always)]
+    fn next_candidate(&mut self, h: &[u8], limit: usize, eof: bool) -> Next {
+        loop {
+            #[cfg(test)]
+            let work = &mut self.work;
+            #[cfg(not(test))]
+            let work = &mut 0;
+            let href = self.href.next(h, self.pos, work);
+            let src = self.src.next(h, self.pos, work);
+            // The two literals never start at the same offset ('h' != 's').
+            let (attr, len) = match (href, src) {
+                (Some(a), Some(b)) if a < b => (a, 5),
+                (Some(a), None) => (a, 5),
+                (_, Some(b)) => (b, 4),
+                (None, None) => return Next::None,
+            };
+            if attr >= limit {
+                return Next::None;
+            }
+            let quote = attr + len;
+            match tail(h, quote, eof) {
+                Tail::Valid(path) => {
+                    self.pos = attr + 1;
+                    return Next::Found(Candidate { attr, quote, path });
+                }
+                Tail::Invalid => self.pos = attr + 1,
+                Tail::Undecided => return Next::Undecided,
+            }
+        }
+    }
+
+    /// Brings the run state from `checked` up to `to` (Fact 3).
+    #[inline]
+    fn track(&mut self, h: &[u8], to: usize) {
+        let seg = &h[self.checked..to];
+        match memrchr(b'>', seg) {
+            Some(i) => {
+                work!(self, seg.len() - i);
+                let after = self.checked + i + 1;
+                let tail = &h[after..to];
+                self.open = memchr(b'<', tail).map(|j| {
+                    work!(self, j + 1);
+                    after + j
+                });
+                if self.open.is_none() {
+                    work!(self, tail.len());
+                }
+            }
+            None => {
+                work!(self, seg.len());
+                if self.open.is_none() {
+                    self.open = memchr(b'<', seg).map(|j| self.checked + j);
+                }
+            }
+        }
+        self.checked = to;
+    }
+}

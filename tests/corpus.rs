@@ -1,0 +1,70 @@
+//! The bundled seed page and the real corpus (`ROOTREL_CORPUS`) against the oracles.
+
+mod support;
+
+use support::*;
+
+/// The six matches of `../shared/seed/seed.expected-output.txt`, copied into
+/// `testdata/seed.expected-output.txt`: group texts in PREG_SET_ORDER.
+#[test]
+fn seed_page_matches_php_output() {
+    let page = seed_page();
+    let expected = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testdata/seed.expected-output.txt"
+    ))
+    .unwrap();
+    // Pull the `string(N) "..."` values out of the var_dump, five per match.
+    let mut want: Vec<Vec<u8>> = Vec::new();
+    let bytes = expected.as_bytes();
+    let mut i = 0;
+    while let Some(k) = bytes[i..].windows(7).position(|w| w == b"string(") {
+        let at = i + k + 7;
+        let close = at + bytes[at..].iter().position(|&b| b == b')').unwrap();
+        let n: usize = expected[at..close].parse().unwrap();
+        let text = close + 3; // `) "`
+        want.push(bytes[text..text + n].to_vec());
+        i = text + n;
+    }
+    assert_eq!(
+        want.len(),
+        30,
+        "6 matches of 5 groups in the expected output"
+    );
+    let got: Vec<Vec<u8>> = rootrel::find_iter(&page)
+        .flat_map(|m| (0..=4).map(move |g| m.group(g)))
+        .map(|r| page[r].to_vec())
+        .collect();
+    assert_eq!(got, want);
+    assert_eq!(regex_spans(&regex_oracle(), &page), rootrel_spans(&page));
+}
+
+#[test]
+fn real_corpus_matches_regex_and_pcre2() {
+    let Some(pages) = corpus() else { return };
+    let re = regex_oracle();
+    let pc = pcre2_oracle();
+    let mut total = 0;
+    for (path, page) in &pages {
+        let got = rootrel_spans(page);
+        assert_eq!(
+            got,
+            regex_spans(&re, page),
+            "regex differs on {}",
+            path.display()
+        );
+        assert_eq!(
+            got,
+            pcre2_spans(&pc, page),
+            "pcre2 differs on {}",
+            path.display()
+        );
+        total += got.len();
+    }
+    eprintln!(
+        "real corpus: {} pages, {total} matches, all spans equal",
+        pages.len()
+    );
+    assert_eq!(pages.len(), 130);
+    assert_eq!(total, 10_185);
+}

@@ -1,0 +1,94 @@
+//! rootrel against the regex crate (bytes, Unicode off): every span of every match.
+
+mod support;
+
+use proptest::prelude::*;
+use support::*;
+
+fn check(re: &regex::bytes::Regex, h: &[u8]) -> Result<(), TestCaseError> {
+    let want = regex_spans(re, h);
+    let got = rootrel_spans(h);
+    prop_assert_eq!(got, want, "input {}", show(h));
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases(20_000)))]
+
+    #[test]
+    fn tokens(h in tricky_input()) {
+        thread_local!(static RE: regex::bytes::Regex = regex_oracle());
+        RE.with(|re| check(re, &h))?;
+    }
+
+    #[test]
+    fn small_alphabet(h in small_alphabet_input()) {
+        thread_local!(static RE: regex::bytes::Regex = regex_oracle());
+        RE.with(|re| check(re, &h))?;
+    }
+
+    #[test]
+    fn any_bytes(h in proptest::collection::vec(any::<u8>(), 0..300)) {
+        thread_local!(static RE: regex::bytes::Regex = regex_oracle());
+        RE.with(|re| check(re, &h))?;
+    }
+}
+
+/// Hand-picked cases for each quirk, each padded in front so the match sits across 16-,
+/// 32- and 64-byte boundaries; the oracle's count is checked too.
+#[test]
+fn quirks_padded() {
+    let re = regex_oracle();
+    let cases: &[(&[u8], usize)] = &[
+        (br#"<a href="/p">"#, 1),
+        (br#"<img src="/a.png" data-src="/b.png">"#, 1),
+        (b"<a HREF=/x>", 0),
+        (b"<a href = /x>", 0),
+        (b"<a href=//x>", 1),
+        (br#"<a href="//x">"#, 0),
+        (b"<a href=>/x", 1),
+        (b"<a href=\n/x>", 0),
+        (b"<a href=\n//x>", 0),
+        (b"<a href=/\n>", 1),
+        (b"<a href=/", 0),
+        (b"<a href=x/", 0),
+        (b"<<<<a src=/x", 1),
+        (b"<a src=/x><b src=/y>", 2),
+        (b"<a href=>/<b href=/x>", 1),
+        (b"src=/x <", 0),
+        (b"<a src=/x src=//y>", 1),
+        (b"<a\xff src=\xff/\xff>", 1),
+        (b"<!-- <a href=/c> -->", 1),
+    ];
+    for &(case, n) in cases {
+        for pad in 0..70 {
+            let mut h = vec![b' '; pad];
+            h.extend_from_slice(case);
+            let want = regex_spans(&re, &h);
+            assert_eq!(want.len(), n, "oracle count for {}", show(&h));
+            assert_eq!(rootrel_spans(&h), want, "input {}", show(&h));
+        }
+    }
+}
+
+#[test]
+fn group_numbering_and_accessors() {
+    let h = br#"<p><a class="x" href='/docs/'>"#;
+    let m = rootrel::find(h).unwrap();
+    assert_eq!(m.group(0), m.range());
+    assert_eq!(m.group(1), m.tag());
+    assert_eq!(m.group(2), m.attr());
+    assert_eq!(m.group(3), m.quote());
+    assert_eq!(m.group(4), m.path());
+    assert_eq!(m.tag(), 3..16);
+    assert_eq!(m.get(5), None);
+    assert_eq!(m.len(), m.end() - m.start());
+    assert_eq!(rootrel::find_iter(h).count(), 1);
+}
+
+#[test]
+#[should_panic(expected = "no group 5")]
+fn group_panics_past_four() {
+    let m = rootrel::find(b"<a src=/x").unwrap();
+    let _ = m.group(5);
+}

@@ -1,0 +1,163 @@
+//! Shared by the test files: the oracles, span extraction, input generators, the corpus.
+#![allow(dead_code)]
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+use proptest::prelude::*;
+
+/// The seed regex, as PHP spells it (delimiters and the `m` flag aside).
+pub const PATTERN: &str = r"(<\s*[^>]*)(href=|src=)(.?)(\/[^\/])";
+
+/// The five spans of one match, groups 0 to 4.
+pub type Spans = [Range<usize>; 5];
+
+/// The regex crate, bytes API, Unicode off: the in-process oracle.
+pub fn regex_oracle() -> regex::bytes::Regex {
+    regex::bytes::RegexBuilder::new(&format!("(?-u){PATTERN}"))
+        .multi_line(true)
+        .unicode(false)
+        .build()
+        .unwrap()
+}
+
+/// PCRE2, the engine inside PHP, with its JIT as PHP uses it.
+pub fn pcre2_oracle() -> pcre2::bytes::Regex {
+    pcre2::bytes::RegexBuilder::new()
+        .multi_line(true)
+        .jit_if_available(true)
+        .build(PATTERN)
+        .unwrap()
+}
+
+pub fn regex_spans(re: &regex::bytes::Regex, h: &[u8]) -> Vec<Spans> {
+    re.captures_iter(h)
+        .map(|c| std::array::from_fn(|i| c.get(i).unwrap().range()))
+        .collect()
+}
+
+pub fn pcre2_spans(re: &pcre2::bytes::Regex, h: &[u8]) -> Vec<Spans> {
+    re.captures_iter(h)
+        .map(|c| {
+            let c = c.expect("pcre2 matching error");
+            std::array::from_fn(|i| {
+                let m = c.get(i).unwrap();
+                m.start()..m.end()
+            })
+        })
+        .collect()
+}
+
+pub fn rootrel_spans(h: &[u8]) -> Vec<Spans> {
+    rootrel::find_iter(h)
+        .map(|m| std::array::from_fn(|i| m.group(i)))
+        .collect()
+}
+
+/// Shows a byte string readably in failure messages.
+pub fn show(h: &[u8]) -> String {
+    format!("{:?}", String::from_utf8_lossy(h))
+}
+
+/// The tokens that steer the regex, with the near-misses around them.
+pub const TOKENS: &[&[u8]] = &[
+    b"<",
+    b">",
+    b"href=",
+    b"src=",
+    b"/",
+    b"//",
+    b"\"",
+    b"'",
+    b"\n",
+    b"=",
+    b"hre",
+    b"ref=",
+    b"sr",
+    b"rc=",
+    b"HREF=",
+    b"SRC=",
+    b" ",
+    b"\t",
+    b"\r",
+    b"x",
+    b"a",
+    b"<a ",
+    b"data-src=",
+    b"\xff",
+    b"\x80",
+    b"\xc3\xa9",
+    b"\0",
+    b"h",
+    b"s",
+];
+
+/// A token, a random byte now and then.
+pub fn token() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        12 => proptest::sample::select(TOKENS).prop_map(|t| t.to_vec()),
+        1 => any::<u8>().prop_map(|b| vec![b]),
+    ]
+}
+
+/// Inputs built from tokens, padded in front so that matches straddle 16-, 32- and
+/// 64-byte boundaries.
+pub fn tricky_input() -> impl Strategy<Value = Vec<u8>> {
+    (0usize..72, proptest::collection::vec(token(), 0..40)).prop_map(|(pad, toks)| {
+        let mut v = vec![b'.'; pad];
+        for t in toks {
+            v.extend_from_slice(&t);
+        }
+        v
+    })
+}
+
+/// Arbitrary bytes drawn from a small alphabet of the bytes that matter.
+pub fn small_alphabet_input() -> impl Strategy<Value = Vec<u8>> {
+    let alphabet: &[u8] = b"<>/=\"\nhrefscx ";
+    proptest::collection::vec(proptest::sample::select(alphabet), 0..120)
+}
+
+/// Cases for proptest: `PROPTEST_CASES` when set (the long mode), else `default`.
+pub fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The bundled seed page.
+pub fn seed_page() -> Vec<u8> {
+    std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testdata/go-blog-execution-traces-2024.html"
+    ))
+    .unwrap()
+}
+
+/// The pages of `ROOTREL_CORPUS`, sorted by path, or `None` (said loudly) when unset.
+pub fn corpus() -> Option<Vec<(PathBuf, Vec<u8>)>> {
+    let Some(dir) = std::env::var_os("ROOTREL_CORPUS") else {
+        eprintln!(
+            "\n*** ROOTREL_CORPUS is not set: the real-corpus checks are SKIPPED. ***\n\
+             *** Run with ROOTREL_CORPUS=../shared/corpus/real to include them.  ***\n"
+        );
+        return None;
+    };
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("ROOTREL_CORPUS={}: {e}", PathBuf::from(&dir).display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty(), "ROOTREL_CORPUS holds no files");
+    Some(
+        paths
+            .into_iter()
+            .map(|p| {
+                let b = std::fs::read(&p).unwrap();
+                (p, b)
+            })
+            .collect(),
+    )
+}
