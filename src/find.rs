@@ -31,7 +31,7 @@ use crate::Match;
 /// ```
 /// let html = br#"<img src="/a.png" data-src="/b.png"><a href=>/x"#;
 /// let spans: Vec<_> = rootrel::find_iter(html).map(|m| m.attr()).collect();
-/// assert_eq!(spans, [23..27, 42..47]);
+/// assert_eq!(spans, [23..27, 39..44]);
 /// ```
 pub fn find_iter(haystack: &[u8]) -> FindIter<'_> {
     FindIter {

@@ -342,3 +342,109 @@ impl Scanner {
         self.checked = to;
     }
 }
+
+#[cfg(test)]
+#[path = "../tests/support/shapes.rs"]
+mod shapes;
+
+#[cfg(test)]
+mod tests {
+    use std::vec::Vec;
+
+    use super::*;
+
+    use super::shapes;
+
+    /// Scans `h` to the end; returns the matches and the bytes examined.
+    fn run(h: &[u8]) -> (usize, usize) {
+        let mut s = Scanner::new();
+        let mut n = 0;
+        while let Step::Match(_) = s.step(h, true) {
+            n += 1;
+        }
+        (n, s.work)
+    }
+
+    /// Linear time, shown by counting work: on every adversarial shape the bytes
+    /// examined stay under a small constant times the input length, at 1 MB and 10 MB.
+    #[test]
+    fn work_is_linear_on_adversarial_shapes() {
+        for name in shapes::SHAPES {
+            let small = shapes::shape(name, 1 << 20);
+            let big = shapes::shape(name, 10 << 20);
+            let (_, w_small) = run(&small);
+            let (_, w_big) = run(&big);
+            assert!(
+                w_small <= 6 * small.len() && w_big <= 6 * big.len(),
+                "{name}: {w_small} bytes examined for 1 MB, {w_big} for 10 MB"
+            );
+            assert!(
+                w_big <= 11 * w_small,
+                "{name}: 10 MB took {w_big} units, 1 MB {w_small}"
+            );
+        }
+    }
+
+    /// The work counter counts: a haystack with candidates everywhere costs more than
+    /// one pass, a haystack with nothing to find costs about two passes (two literals).
+    #[test]
+    fn work_counter_counts() {
+        let h = [b'x'; 1000];
+        let (_, w) = run(&h);
+        assert_eq!(w, 2000);
+        let (n, w) = run(b"<a href=/x>");
+        assert_eq!(n, 1);
+        assert!(w > 0);
+    }
+
+    /// The scanner's own state machine gives the same answers when the window grows a
+    /// byte at a time (`eof = false`) as when it sees everything at once.
+    #[test]
+    fn need_more_then_resume_equals_one_shot() {
+        let mut inputs: Vec<Vec<u8>> = shapes::SHAPES
+            .iter()
+            .map(|s| shapes::shape(s, 3000))
+            .collect();
+        inputs.push(shapes::page(7, 5000));
+        inputs.push(b"<a href=>/<b href=/x> <a src=/x src=//y> <c href=/\n".to_vec());
+        for h in &inputs {
+            let mut want = Vec::new();
+            let mut s = Scanner::new();
+            while let Step::Match(m) = s.step(h, true) {
+                want.push(m);
+            }
+            let mut got = Vec::new();
+            let mut s = Scanner::new();
+            for end in 0..=h.len() {
+                while let Step::Match(m) = s.step(&h[..end], end == h.len()) {
+                    got.push(m);
+                }
+            }
+            assert_eq!(got, want);
+        }
+    }
+
+    /// Every byte value, in every position of the tail, against the rule written out.
+    #[test]
+    fn tail_table() {
+        for b0 in 0..=255u8 {
+            for b1 in 0..=255u8 {
+                for b2 in [b'/', b'x', b'\n'] {
+                    let h = [b0, b1, b2];
+                    let want = if b0 != b'\n' && b1 == b'/' && b2 != b'/' {
+                        Tail::Valid(1)
+                    } else if b0 == b'/' && b1 != b'/' {
+                        Tail::Valid(0)
+                    } else {
+                        Tail::Invalid
+                    };
+                    assert_eq!(tail(&h, 0, true), want, "{h:?}");
+                }
+            }
+        }
+        assert_eq!(tail(b"/", 0, false), Tail::Undecided);
+        assert_eq!(tail(b"\"/", 0, false), Tail::Undecided);
+        assert_eq!(tail(b"\"/", 0, true), Tail::Invalid);
+        assert_eq!(tail(b"/x", 0, false), Tail::Valid(0));
+    }
+}

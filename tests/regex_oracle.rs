@@ -92,3 +92,20 @@ fn group_panics_past_four() {
     let m = rootrel::find(b"<a src=/x").unwrap();
     let _ = m.group(5);
 }
+
+#[path = "support/shapes.rs"]
+mod shapes;
+
+/// The adversarial shapes at 1 MB and generated pages, all spans equal.
+#[test]
+fn shapes_and_pages() {
+    let re = regex_oracle();
+    for name in shapes::SHAPES {
+        let h = shapes::shape(name, 1 << 20);
+        assert_eq!(rootrel_spans(&h), regex_spans(&re, &h), "shape {name}");
+    }
+    for seed in 0..50 {
+        let p = shapes::page(seed, 50_000);
+        assert_eq!(rootrel_spans(&p), regex_spans(&re, &p), "page seed {seed}");
+    }
+}

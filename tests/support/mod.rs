@@ -92,10 +92,14 @@ pub const TOKENS: &[&[u8]] = &[
     b"s",
 ];
 
-/// A token, a random byte now and then.
+/// A token, weighted towards the ones that make matches, a random byte now and then.
 pub fn token() -> impl Strategy<Value = Vec<u8>> {
+    let key: &[&[u8]] = &[
+        b"<", b"<", b"<", b"href=", b"src=", b"/", b"/", b"/", b"\"", b">",
+    ];
     prop_oneof![
-        12 => proptest::sample::select(TOKENS).prop_map(|t| t.to_vec()),
+        10 => proptest::sample::select(key).prop_map(|t| t.to_vec()),
+        8 => proptest::sample::select(TOKENS).prop_map(|t| t.to_vec()),
         1 => any::<u8>().prop_map(|b| vec![b]),
     ]
 }
@@ -160,4 +164,94 @@ pub fn corpus() -> Option<Vec<(PathBuf, Vec<u8>)>> {
             })
             .collect(),
     )
+}
+
+/// Whether `php` can be run. Under CI (`CI` set) its absence is an error: `.ci/run`
+/// installs php-cli, so a missing `php` there means the PHP oracle silently did not run.
+pub fn php_available() -> bool {
+    let ok = std::process::Command::new("php")
+        .arg("-v")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "php is not on PATH under CI: .ci/run must install php-cli"
+        );
+        eprintln!("\n*** php is not on PATH: the PHP oracle checks are SKIPPED. ***\n");
+    }
+    ok
+}
+
+/// Runs `tests/php/<script>` over `inputs` in one PHP process and returns one output
+/// line per input.
+pub fn run_php(script: &str, inputs: &[&[u8]], extra_args: &[&str]) -> Vec<Vec<u8>> {
+    let dir = std::env::temp_dir().join(format!(
+        "rootrel-php-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("inputs");
+    let mut data = Vec::new();
+    for h in inputs {
+        data.extend_from_slice(format!("{}\n", h.len()).as_bytes());
+        data.extend_from_slice(h);
+    }
+    std::fs::write(&file, &data).unwrap();
+    let out = std::process::Command::new("php")
+        .args(["-d", "display_errors=stderr", "-d", "memory_limit=-1", "-f"])
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/php/").to_owned() + script)
+        .arg(&file)
+        .args(extra_args)
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(
+        out.status.success(),
+        "php failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut lines: Vec<Vec<u8>> = out
+        .stdout
+        .split(|&b| b == b'\n')
+        .map(|l| l.to_vec())
+        .collect();
+    assert_eq!(
+        lines.pop().as_deref(),
+        Some(&b""[..]),
+        "php output ends with a newline"
+    );
+    assert_eq!(lines.len(), inputs.len(), "one php line per input");
+    lines
+}
+
+/// Formats spans as `tests/php/spans.php` prints them.
+pub fn php_format(spans: &[Spans]) -> Vec<u8> {
+    spans
+        .iter()
+        .map(|s| {
+            s.iter()
+                .flat_map(|r| [r.start.to_string(), r.end.to_string()])
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join(";")
+        .into_bytes()
+}
+
+/// `count` inputs drawn deterministically from `strategy`.
+pub fn sample<S: Strategy>(strategy: S, count: usize, seed: u8) -> Vec<S::Value> {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]);
+    let mut runner = TestRunner::new_with_rng(Config::default(), rng);
+    (0..count)
+        .map(|_| strategy.new_tree(&mut runner).unwrap().current())
+        .collect()
 }
