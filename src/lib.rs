@@ -54,9 +54,29 @@ extern crate alloc;
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
+#[cfg(feature = "alloc")]
+mod base;
 mod find;
 mod matches;
+#[cfg(feature = "alloc")]
+mod replace;
 mod scan;
+#[cfg(feature = "alloc")]
+mod stream;
+#[cfg(feature = "alloc")]
+mod template;
 
+#[cfg(feature = "alloc")]
+pub use crate::base::{absolutize, Base, BaseError};
 pub use crate::find::{find, find_iter, FindIter};
 pub use crate::matches::Match;
+#[cfg(feature = "std")]
+pub use crate::replace::replace_all_write;
+#[cfg(feature = "alloc")]
+pub use crate::replace::{
+    replace_all, replace_all_into, replace_all_to, Captures, NoExpand, Replacer, Sink,
+};
+#[cfg(feature = "std")]
+pub use crate::stream::{rewrite, IoSink, Stats};
+#[cfg(feature = "alloc")]
+pub use crate::stream::{Error, Rewriter, DEFAULT_MAX_BUFFER};

@@ -34,7 +34,8 @@ use core::ops::Range;
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Match {
-    // INVARIANT: start < attr <= quote <= path, path + 2 is the end of the match,
+    // INVARIANT: start < attr <= quote (start == attr only inside the streaming
+    // rewriter's insert-only mode, which never shows the match), <= path, path + 2 is the end of the match,
     // `quote - attr` is 4 or 5 and `path - quote` is 0 or 1.
     start: usize,
     attr: usize,
@@ -46,7 +47,7 @@ impl Match {
     /// Builds a match from the start offsets of its groups 1 to 4.
     #[inline]
     pub(crate) fn new(start: usize, attr: usize, quote: usize, path: usize) -> Match {
-        debug_assert!(start < attr && attr + 4 <= quote && quote <= path && path <= quote + 1);
+        debug_assert!(start <= attr && attr + 4 <= quote && quote <= path && path <= quote + 1);
         Match {
             start,
             attr,

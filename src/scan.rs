@@ -132,12 +132,25 @@ impl Literal {
             }
             None => {
                 *work += rest.len();
-                // A prefix of the literal may sit at the end of the window.
-                self.at = self.at.max((h.len() + 1).saturating_sub(needle.len()));
+                // A proper prefix of the literal may end the window: search again
+                // from there when the window grows.
+                let keep = (1..needle.len())
+                    .rev()
+                    .find(|&k| rest.ends_with(&needle[..k]))
+                    .unwrap_or(0);
+                self.at = h.len() - keep;
                 None
             }
         }
     }
+}
+
+/// See [`Scanner::pending`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Pending {
+    pub(crate) scan_from: usize,
+    pub(crate) run_start: Option<usize>,
+    pub(crate) candidate: Option<usize>,
 }
 
 /// A valid candidate: a literal whose tail matches.
@@ -269,7 +282,7 @@ impl Scanner {
                         };
                         return Step::NeedMore;
                     }
-                    let m = Match::new(start, best.attr, best.quote, best.path);
+                    let m = Match::new(start.min(best.attr), best.attr, best.quote, best.path);
                     // Fact 2: nothing else in this run can match.
                     let resume = m.end().max(gt);
                     self.pos = resume;
@@ -298,7 +311,11 @@ impl Scanner {
                 (Some(a), Some(b)) if a < b => (a, 5),
                 (Some(a), None) => (a, 5),
                 (_, Some(b)) => (b, 4),
-                (None, None) => return Next::None,
+                (None, None) => {
+                    // Neither literal starts in [pos, min(at)).
+                    self.pos = self.pos.max(self.href.at.min(self.src.at));
+                    return Next::None;
+                }
             };
             if attr >= limit {
                 return Next::None;
@@ -312,6 +329,63 @@ impl Scanner {
                 Tail::Invalid => self.pos = attr + 1,
                 Tail::Undecided => return Next::Undecided,
             }
+        }
+    }
+
+    /// What a streaming driver must keep after [`Step::NeedMore`]: the scanner needs
+    /// no byte before `scan_from`, and a match, if one comes, starts at `run_start` and
+    /// inserts before a group 4 that starts after `candidate` (the latest valid
+    /// candidate's literal).
+    #[allow(dead_code)]
+    pub(crate) fn pending(&mut self, h: &[u8]) -> Pending {
+        match self.phase {
+            Phase::Seek => {
+                let to = self.pos.min(h.len());
+                if self.checked < to {
+                    self.track(h, to);
+                }
+                Pending {
+                    scan_from: self.checked,
+                    run_start: self.open,
+                    candidate: None,
+                }
+            }
+            Phase::InRun {
+                start,
+                best,
+                gt_from,
+            } => Pending {
+                scan_from: self.pos.min(gt_from),
+                run_start: Some(start),
+                candidate: Some(best.attr),
+            },
+        }
+    }
+
+    /// Moves the window `k` bytes on: the caller dropped its first `k` bytes. Offsets
+    /// before `k` that the caller chose not to keep (a run's start, when it only
+    /// inserts before group 4) are clamped to 0.
+    #[allow(dead_code)]
+    pub(crate) fn shift(&mut self, k: usize) {
+        let sub = |x: &mut usize| *x = x.saturating_sub(k);
+        sub(&mut self.pos);
+        sub(&mut self.checked);
+        sub(&mut self.href.at);
+        sub(&mut self.src.at);
+        if let Some(s) = &mut self.open {
+            sub(s);
+        }
+        if let Phase::InRun {
+            start,
+            best,
+            gt_from,
+        } = &mut self.phase
+        {
+            sub(start);
+            sub(&mut best.attr);
+            sub(&mut best.quote);
+            sub(&mut best.path);
+            sub(gt_from);
         }
     }
 

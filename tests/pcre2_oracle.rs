@@ -15,7 +15,7 @@ fn check(h: &[u8]) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases(20_000)))]
+    #![proptest_config(config(20_000))]
 
     #[test]
     fn tokens(h in tricky_input()) {

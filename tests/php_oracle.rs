@@ -7,7 +7,7 @@ mod support;
 use support::*;
 
 fn compare(inputs: &[&[u8]], what: &str) {
-    let lines = run_php("spans.php", inputs, &[]);
+    let lines = run_php("spans.php", inputs);
     let mut matches = 0;
     for (h, line) in inputs.iter().zip(&lines) {
         let got = rootrel_spans(h);

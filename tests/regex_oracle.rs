@@ -13,7 +13,7 @@ fn check(re: &regex::bytes::Regex, h: &[u8]) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases(20_000)))]
+    #![proptest_config(config(20_000))]
 
     #[test]
     fn tokens(h in tricky_input()) {

@@ -122,6 +122,21 @@ pub fn small_alphabet_input() -> impl Strategy<Value = Vec<u8>> {
     proptest::collection::vec(proptest::sample::select(alphabet), 0..120)
 }
 
+/// Proptest settings: `cases(default)` cases, failures kept in
+/// `tests/proptest-regressions.txt` and replayed first on every run.
+pub fn config(default: u32) -> ProptestConfig {
+    ProptestConfig {
+        cases: cases(default),
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::Direct(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/proptest-regressions.txt"
+            )),
+        )),
+        ..ProptestConfig::default()
+    }
+}
+
 /// Cases for proptest: `PROPTEST_CASES` when set (the long mode), else `default`.
 pub fn cases(default: u32) -> u32 {
     std::env::var("PROPTEST_CASES")
@@ -186,7 +201,14 @@ pub fn php_available() -> bool {
 
 /// Runs `tests/php/<script>` over `inputs` in one PHP process and returns one output
 /// line per input.
-pub fn run_php(script: &str, inputs: &[&[u8]], extra_args: &[&str]) -> Vec<Vec<u8>> {
+pub fn run_php(script: &str, inputs: &[&[u8]]) -> Vec<Vec<u8>> {
+    let lines = run_php_lines(script, inputs);
+    assert_eq!(lines.len(), inputs.len(), "one php line per input");
+    lines
+}
+
+/// Runs `tests/php/<script>` with the file of length-prefixed `inputs`; its lines.
+pub fn run_php_lines(script: &str, inputs: &[&[u8]]) -> Vec<Vec<u8>> {
     let dir = std::env::temp_dir().join(format!(
         "rootrel-php-{}-{}",
         std::process::id(),
@@ -207,7 +229,6 @@ pub fn run_php(script: &str, inputs: &[&[u8]], extra_args: &[&str]) -> Vec<Vec<u
         .args(["-d", "display_errors=stderr", "-d", "memory_limit=-1", "-f"])
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/php/").to_owned() + script)
         .arg(&file)
-        .args(extra_args)
         .output()
         .unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
@@ -226,7 +247,6 @@ pub fn run_php(script: &str, inputs: &[&[u8]], extra_args: &[&str]) -> Vec<Vec<u
         Some(&b""[..]),
         "php output ends with a newline"
     );
-    assert_eq!(lines.len(), inputs.len(), "one php line per input");
     lines
 }
 
@@ -254,4 +274,138 @@ pub fn sample<S: Strategy>(strategy: S, count: usize, seed: u8) -> Vec<S::Value>
     (0..count)
         .map(|_| strategy.new_tree(&mut runner).unwrap().current())
         .collect()
+}
+
+/// Runs PHP's `preg_replace` over `(template, input)` pairs; `None` where PHP returned
+/// NULL.
+pub fn php_replace(pairs: &[(&[u8], &[u8])]) -> Vec<Option<Vec<u8>>> {
+    let flat: Vec<&[u8]> = pairs.iter().flat_map(|&(t, h)| [t, h]).collect();
+    // run_php checks one line per input; here there is one line per pair.
+    let lines = run_php_lines("replace.php", &flat);
+    assert_eq!(lines.len(), pairs.len(), "one php line per pair");
+    lines
+        .iter()
+        .map(|l| {
+            if l.starts_with(b"NULL") {
+                return None;
+            }
+            let sp = l.iter().position(|&b| b == b' ').unwrap();
+            let hex = &l[sp + 1..];
+            Some(
+                hex.chunks(2)
+                    .map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+/// Converts a PHP `preg_replace` template into a `regex` crate template with the same
+/// meaning. Written from PHP's C code (`php_pcre_replace_impl`, `preg_get_backref`)
+/// independently of the crate's own interpreter: an output buffer whose last byte an
+/// escape overwrites.
+pub fn php_to_regex_template(t: &[u8]) -> Vec<u8> {
+    enum Out {
+        Byte(u8),
+        Group(usize),
+    }
+    let mut out: Vec<Out> = Vec::new();
+    let at = |k: usize| t.get(k).copied().unwrap_or(0);
+    let (mut walk, mut walk_last) = (0usize, 0u8);
+    while walk < t.len() {
+        if t[walk] == b'\\' || t[walk] == b'$' {
+            if walk_last == b'\\' {
+                *out.last_mut().unwrap() = Out::Byte(t[walk]);
+                walk += 1;
+                walk_last = 0;
+                continue;
+            }
+            // preg_get_backref
+            let mut w = walk;
+            let mut backref = None;
+            if at(w + 1) != 0 {
+                let in_brace = t[w] == b'$' && at(w + 1) == b'{';
+                if in_brace {
+                    w += 1;
+                }
+                w += 1;
+                if at(w).is_ascii_digit() {
+                    let mut n = (at(w) - b'0') as usize;
+                    w += 1;
+                    if at(w).is_ascii_digit() {
+                        n = n * 10 + (at(w) - b'0') as usize;
+                        w += 1;
+                    }
+                    if !in_brace || at(w) == b'}' {
+                        if in_brace {
+                            w += 1;
+                        }
+                        backref = Some(n);
+                    }
+                }
+            }
+            if let Some(n) = backref {
+                out.push(Out::Group(n));
+                walk = w;
+                continue;
+            }
+        }
+        out.push(Out::Byte(t[walk]));
+        walk_last = t[walk];
+        walk += 1;
+    }
+    let mut r = Vec::new();
+    for o in out {
+        match o {
+            Out::Byte(b'$') => r.extend_from_slice(b"$$"),
+            Out::Byte(b) => r.push(b),
+            Out::Group(n) => r.extend_from_slice(format!("${{{n}}}").as_bytes()),
+        }
+    }
+    r
+}
+
+/// Pieces PHP templates are made of: every reference form, the escapes, and the
+/// near-misses around them.
+pub const TEMPLATE_PIECES: &[&[u8]] = &[
+    b"$0",
+    b"$1",
+    b"$2",
+    b"$3",
+    b"$4",
+    b"$5",
+    b"$9",
+    b"$12",
+    b"$99",
+    b"${0}",
+    b"${1}",
+    b"${4}",
+    b"${10}",
+    b"${123}",
+    b"${1",
+    b"${",
+    b"$",
+    b"\\",
+    b"\\\\",
+    b"\\$",
+    b"\\0",
+    b"\\1",
+    b"\\4",
+    b"\\42",
+    b"\\x",
+    b"{",
+    b"}",
+    b"0",
+    b"7",
+    b"x",
+    b"https://go.dev",
+    b"\"",
+    b"\0",
+    b"\xff",
+];
+
+/// A PHP template drawn from [`TEMPLATE_PIECES`].
+pub fn php_template() -> impl Strategy<Value = Vec<u8>> {
+    proptest::collection::vec(proptest::sample::select(TEMPLATE_PIECES), 0..8)
+        .prop_map(|v| v.concat())
 }

@@ -1,0 +1,458 @@
+//! The streaming driver: [`Rewriter`] rewrites input that arrives in chunks, holding
+//! back only the bytes whose output is still undecided.
+
+use alloc::vec::Vec;
+use core::fmt;
+
+use crate::replace::{Captures, Replacer, Sink};
+use crate::scan::{Scanner, Step};
+
+/// The default for [`Rewriter::with_max_buffer`]: 64 MiB.
+pub const DEFAULT_MAX_BUFFER: usize = 64 << 20;
+
+/// The error of a streaming [`Rewriter`].
+///
+/// # Examples
+///
+/// ```
+/// let mut out = Vec::new();
+/// let mut rw = rootrel::Rewriter::new("$1$2$3http://h$4", &mut out).with_max_buffer(16);
+/// // A `<…` run that may still hold a match is held until its `>` arrives.
+/// let err = rw.write(b"ok <a href=/x and more text").unwrap_err();
+/// assert_eq!(err, rootrel::Error::BufferLimit { limit: 16, offset: 3 });
+/// assert!(err.to_string().starts_with("more than 16 undecided bytes"));
+/// assert_eq!(out, b"ok ");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// More undecided bytes had to be held back than the limit allows. The output
+    /// written so far is correct and ends at stream offset `offset`; nothing after it
+    /// was written.
+    BufferLimit {
+        /// The limit, in bytes.
+        limit: usize,
+        /// The stream offset of the first byte not written.
+        offset: u64,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Error::BufferLimit { limit, offset } => write!(
+                f,
+                "more than {limit} undecided bytes held from stream offset {offset}: \
+                 a `<` with no `>` for that long (raise the limit with with_max_buffer)"
+            ),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for Error {}
+
+/// Rewrites a stream chunk by chunk, with output byte-identical to
+/// [`replace_all`](crate::replace_all) on the whole input, however it is cut.
+///
+/// Call [`write`](Rewriter::write) with each chunk and [`end`](Rewriter::end) once at
+/// the end; the rewritten bytes go to the sink `S` as soon as they are decided.
+///
+/// # Memory
+///
+/// The rewriter holds back only the bytes whose output is not decided yet:
+///
+/// - with a replacer that only inserts before group 4 ([`&Base`](crate::Base), see
+///   [`Replacer::insertion`]): from the latest candidate (an `href=`/`src=` whose tail
+///   matches) to the end of its `<…` run, since a later candidate in the same run would
+///   take its place; otherwise at most the last few bytes;
+/// - with any other replacer: the current `<…` run, from its `<` up to its `>`, as soon
+///   as the run could still hold a match (the replacement may use group 1).
+///
+/// A `<` never followed by `>` can make that unbounded, so the held bytes are capped
+/// (64 MiB by default, see [`with_max_buffer`](Rewriter::with_max_buffer)): past the
+/// cap `write` returns [`Error::BufferLimit`], and everything written before is correct.
+///
+/// # Examples
+///
+/// ```
+/// let base = rootrel::Base::parse("https://go.dev")?;
+/// let mut out = Vec::new();
+/// let mut rw = rootrel::Rewriter::new(&base, &mut out);
+/// for chunk in [&b"<a hr"[..], b"ef=\"/p", b"kg\">pkg</a>"] {
+///     rw.write(chunk)?;
+/// }
+/// rw.end()?;
+/// assert_eq!(out, br#"<a href="https://go.dev/pkg">pkg</a>"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct Rewriter<R, S> {
+    scanner: Scanner,
+    /// INVARIANT: exactly the input bytes not yet written to the sink (as themselves
+    /// or as part of a replacement), in order; `buf[0]` is stream offset `offset`.
+    buf: Vec<u8>,
+    offset: u64,
+    replacer: R,
+    sink: S,
+    max_buffer: usize,
+    error: Option<Error>,
+    bytes: u64,
+    matches: u64,
+}
+
+impl<R: Replacer, S: Sink> Rewriter<R, S> {
+    /// A rewriter that replaces matches with `replacer` and writes to `sink`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut out = Vec::new();
+    /// let mut rw = rootrel::Rewriter::new(r"$1$2$3http://h$4", &mut out);
+    /// rw.write(b"<a href=/x>")?;
+    /// rw.end()?;
+    /// assert_eq!(out, b"<a href=http://h/x>");
+    /// # Ok::<(), rootrel::Error>(())
+    /// ```
+    pub fn new(replacer: R, sink: S) -> Rewriter<R, S> {
+        Rewriter {
+            scanner: Scanner::new(),
+            buf: Vec::new(),
+            offset: 0,
+            replacer,
+            sink,
+            max_buffer: DEFAULT_MAX_BUFFER,
+            error: None,
+            bytes: 0,
+            matches: 0,
+        }
+    }
+
+    /// Caps the undecided bytes held back at `max_buffer` (at least 16 are allowed
+    /// whatever the cap: the scanner's own look-ahead).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut out = Vec::new();
+    /// let mut rw = rootrel::Rewriter::new("", &mut out).with_max_buffer(1 << 20);
+    /// rw.write(b"<a href=/x> plain text")?;
+    /// rw.end()?;
+    /// assert_eq!(out, b"> plain text");
+    /// # Ok::<(), rootrel::Error>(())
+    /// ```
+    pub fn with_max_buffer(mut self, max_buffer: usize) -> Rewriter<R, S> {
+        self.max_buffer = max_buffer.max(16);
+        self
+    }
+
+    /// Feeds the next chunk of input.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::BufferLimit`] if the undecided bytes outgrow the cap; then and after,
+    /// every call returns that error and writes nothing more.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut out = Vec::new();
+    /// let mut rw = rootrel::Rewriter::new("[$4]", &mut out);
+    /// for b in b"<img src=/a.png>" {
+    ///     rw.write(std::slice::from_ref(b))?; // one byte at a time
+    /// }
+    /// rw.end()?;
+    /// assert_eq!(out, b"[/a].png>");
+    /// # Ok::<(), rootrel::Error>(())
+    /// ```
+    pub fn write(&mut self, chunk: &[u8]) -> Result<(), Error> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        self.bytes += chunk.len() as u64;
+        if self.buf.is_empty() {
+            // Scan the chunk in place and keep only its undecided tail.
+            let keep = self.drive_chunk(chunk, false);
+            self.buf.extend_from_slice(&chunk[keep..]);
+        } else {
+            self.buf.extend_from_slice(chunk);
+            let buf = core::mem::take(&mut self.buf);
+            let keep = self.drive_chunk(&buf, false);
+            self.buf = buf;
+            self.buf.drain(..keep);
+        }
+        if self.buf.len() > self.max_buffer {
+            let e = Error::BufferLimit {
+                limit: self.max_buffer,
+                offset: self.offset,
+            };
+            self.error = Some(e);
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Ends the input: decides and writes everything still held back, and returns the
+    /// sink.
+    ///
+    /// # Errors
+    ///
+    /// The error an earlier [`write`](Rewriter::write) returned, if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut rw = rootrel::Rewriter::new("$2$4", Vec::new());
+    /// rw.write(b"<a href=/")?; // undecided until the end: `/` needs one more byte
+    /// let out = rw.end()?;
+    /// assert_eq!(out, b"<a href=/");
+    /// # Ok::<(), rootrel::Error>(())
+    /// ```
+    pub fn end(mut self) -> Result<S, Error> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        let buf = core::mem::take(&mut self.buf);
+        let keep = self.drive_chunk(&buf, true);
+        debug_assert_eq!(keep, buf.len());
+        Ok(self.sink)
+    }
+
+    /// The number of input bytes and matches seen so far (matches are counted when
+    /// decided).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut rw = rootrel::Rewriter::new("x", Vec::new());
+    /// rw.write(b"<a src=/a> <b src=/b")?;
+    /// assert_eq!(rw.stats(), (20, 1));
+    /// # Ok::<(), rootrel::Error>(())
+    /// ```
+    pub fn stats(&self) -> (u64, u64) {
+        (self.bytes, self.matches)
+    }
+
+    /// The number of bytes held back, undecided, right now.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut rw = rootrel::Rewriter::new("x", Vec::new());
+    /// rw.write(b"<a src=/a and the rest of a long tag")?;
+    /// assert_eq!(rw.held(), 36);
+    /// # Ok::<(), rootrel::Error>(())
+    /// ```
+    pub fn held(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// The sink.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut rw = rootrel::Rewriter::new("x", Vec::new());
+    /// rw.write(b"plain <b")?;
+    /// assert_eq!(rw.sink(), b"plain "); // "<b" may still open a match
+    /// # Ok::<(), rootrel::Error>(())
+    /// ```
+    pub fn sink(&self) -> &S {
+        &self.sink
+    }
+
+    /// Runs the scanner over `window` (the undecided bytes followed by new input),
+    /// writes out what is decided and returns how many leading bytes of `window` are
+    /// done with; the scanner's offsets then start after them.
+    fn drive_chunk(&mut self, window: &[u8], eof: bool) -> usize {
+        let mut done = 0; // bytes of `window` written out
+        let mut ins = self.replacer.insertion().is_some();
+        loop {
+            match self.scanner.step(window, eof) {
+                Step::Match(m) => {
+                    self.matches += 1;
+                    if ins {
+                        let at = m.path().start;
+                        self.sink.write(&window[done..at]);
+                        // `insertion` is asked again to keep the borrow short.
+                        if let Some(bytes) = self.replacer.insertion() {
+                            self.sink.write(bytes);
+                        } else {
+                            ins = false;
+                        }
+                        done = at;
+                    } else {
+                        self.sink.write(&window[done..m.start()]);
+                        let caps = Captures::new(window, m, self.offset as usize);
+                        self.replacer.replace_append(&caps, &mut self.sink);
+                        done = m.end();
+                    }
+                }
+                Step::Done => {
+                    self.sink.write(&window[done..]);
+                    done = window.len();
+                    break;
+                }
+                Step::NeedMore => {
+                    let p = self.scanner.pending(window);
+                    let held_from = if ins { p.candidate } else { p.run_start };
+                    let keep = held_from
+                        .map_or(p.scan_from, |h| h.min(p.scan_from))
+                        .max(done);
+                    self.sink.write(&window[done..keep]);
+                    done = keep;
+                    break;
+                }
+            }
+        }
+        self.scanner.shift(done);
+        self.offset += done as u64;
+        done
+    }
+}
+
+#[cfg(feature = "std")]
+pub use self::io::{rewrite, IoSink, Stats};
+
+#[cfg(feature = "std")]
+mod io {
+    use std::io::{self, BufWriter, Read, Write};
+
+    use super::Rewriter;
+    use crate::replace::{Replacer, Sink};
+
+    /// A [`Sink`] that writes to a `std::io::Write`, buffered, and keeps the first
+    /// error for [`IoSink::into_result`] (later writes are dropped).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rootrel::{IoSink, Sink};
+    ///
+    /// let mut sink = IoSink::new(Vec::new());
+    /// sink.write(b"abc");
+    /// assert_eq!(sink.into_result()?, b"abc");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[derive(Debug)]
+    pub struct IoSink<W: Write> {
+        w: BufWriter<W>,
+        error: Option<io::Error>,
+    }
+
+    impl<W: Write> IoSink<W> {
+        /// A sink that writes to `w` through a 64 KiB buffer.
+        pub fn new(w: W) -> IoSink<W> {
+            IoSink {
+                w: BufWriter::with_capacity(64 << 10, w),
+                error: None,
+            }
+        }
+
+        /// A sink that writes every piece straight to `w` (for writers that buffer
+        /// already).
+        pub(crate) fn unbuffered(w: W) -> IoSink<W> {
+            IoSink {
+                w: BufWriter::with_capacity(0, w),
+                error: None,
+            }
+        }
+
+        /// Whether a write has failed.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// assert!(!rootrel::IoSink::new(Vec::new()).failed());
+        /// ```
+        pub fn failed(&self) -> bool {
+            self.error.is_some()
+        }
+
+        /// Flushes and returns the writer, or the first error.
+        ///
+        /// # Errors
+        ///
+        /// The first error of any write, or of the final flush.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// let sink = rootrel::IoSink::new(Vec::new());
+        /// assert_eq!(sink.into_result()?, b"");
+        /// # Ok::<(), std::io::Error>(())
+        /// ```
+        pub fn into_result(mut self) -> io::Result<W> {
+            if let Some(e) = self.error.take() {
+                return Err(e);
+            }
+            self.w.into_inner().map_err(|e| e.into_error())
+        }
+    }
+
+    impl<W: Write> Sink for IoSink<W> {
+        #[inline]
+        fn write(&mut self, bytes: &[u8]) {
+            if self.error.is_none() {
+                if let Err(e) = self.w.write_all(bytes) {
+                    self.error = Some(e);
+                }
+            }
+        }
+    }
+
+    /// What [`rewrite`] processed.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    #[non_exhaustive]
+    pub struct Stats {
+        /// Bytes read.
+        pub bytes: u64,
+        /// Matches replaced.
+        pub matches: u64,
+    }
+
+    /// Rewrites everything `reader` gives into `writer`, streaming in 64 KiB chunks
+    /// with the memory bound of [`Rewriter`], and flushes `writer`.
+    ///
+    /// # Errors
+    ///
+    /// The first error reading or writing (the writer then holds a correct prefix of
+    /// the output), or [`Error::BufferLimit`](crate::Error::BufferLimit) as an
+    /// `io::Error` of kind `Other`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let base = rootrel::Base::parse("https://go.dev")?;
+    /// let mut out = Vec::new();
+    /// let stats = rootrel::rewrite(&br#"<a href="/x">"#[..], &mut out, &base)?;
+    /// assert_eq!((stats.bytes, stats.matches), (13, 1));
+    /// assert_eq!(out, br#"<a href="https://go.dev/x">"#);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn rewrite<Rd: Read, W: Write, R: Replacer>(
+        mut reader: Rd,
+        writer: W,
+        replacer: R,
+    ) -> io::Result<Stats> {
+        let mut rw = Rewriter::new(replacer, IoSink::new(writer));
+        let mut chunk = std::vec![0u8; 64 << 10];
+        loop {
+            let n = match reader.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            rw.write(&chunk[..n]).map_err(io::Error::other)?;
+            if rw.sink.failed() {
+                break;
+            }
+        }
+        let (bytes, matches) = rw.stats();
+        let sink = rw.end().map_err(io::Error::other)?;
+        let mut w = sink.into_result()?;
+        w.flush()?;
+        Ok(Stats { bytes, matches })
+    }
+}

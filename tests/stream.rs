@@ -1,0 +1,187 @@
+//! Streaming equals one-shot, however the input is cut, and holds back little.
+//!
+//! `ROOTREL_CHUNK=N` runs the fixed-size checks with chunks of N bytes only (to
+//! reproduce a failure).
+
+#[path = "support/shapes.rs"]
+mod shapes;
+mod support;
+
+use proptest::prelude::*;
+use rootrel::{replace_all, Base, Match, NoExpand, Replacer, Rewriter};
+use support::*;
+
+/// Streams `h`, cut at `cuts` (offsets, any order), through a fresh replacer.
+fn streamed<R: Replacer>(h: &[u8], rep: R, cuts: &[usize]) -> Vec<u8> {
+    let mut cuts: Vec<usize> = cuts.iter().map(|&c| c.min(h.len())).collect();
+    cuts.sort();
+    let mut out = Vec::new();
+    let mut rw = Rewriter::new(rep, &mut out);
+    let mut last = 0;
+    for c in cuts.into_iter().chain([h.len()]) {
+        rw.write(&h[last..c]).unwrap();
+        last = c;
+    }
+    rw.end().unwrap();
+    out
+}
+
+fn chunk_sizes() -> Vec<usize> {
+    match std::env::var("ROOTREL_CHUNK") {
+        Ok(s) => vec![s.parse().expect("ROOTREL_CHUNK: a number")],
+        Err(_) => vec![1, 2, 3, 7, 64, 4096],
+    }
+}
+
+fn every(h: &[u8], size: usize) -> Vec<usize> {
+    (size..h.len()).step_by(size).collect()
+}
+
+/// Checks every replacer kind on `h` with the given cuts.
+fn check_all(h: &[u8], cuts: &[usize]) -> Result<(), TestCaseError> {
+    let base = Base::parse("https://go.dev").unwrap();
+    let offsets = |m: &Match| format!("[{:?}]", m.range());
+    for t in [
+        &b"$1$2$3https://go.dev$4"[..],
+        b"",
+        b"\\\\${4}$0$1",
+        b"<$2>",
+    ] {
+        let want = replace_all(h, t);
+        prop_assert_eq!(
+            show(&streamed(h, t, cuts)),
+            show(&want),
+            "template {}",
+            show(t)
+        );
+    }
+    prop_assert_eq!(streamed(h, &base, cuts), replace_all(h, &base).into_owned());
+    prop_assert_eq!(
+        streamed(h, offsets, cuts),
+        replace_all(h, offsets).into_owned()
+    );
+    prop_assert_eq!(
+        streamed(h, NoExpand(b"#"), cuts),
+        replace_all(h, NoExpand(b"#")).into_owned()
+    );
+    Ok(())
+}
+
+#[test]
+fn fixed_chunk_sizes() {
+    let mut inputs = vec![seed_page()];
+    inputs.extend(shapes::SHAPES.iter().map(|s| shapes::shape(s, 20_000)));
+    inputs.extend((0..4).map(|s| shapes::page(s, 30_000)));
+    inputs.extend(sample(tricky_input(), 300, 11));
+    for h in &inputs {
+        for size in chunk_sizes() {
+            check_all(h, &every(h, size)).unwrap_or_else(|e| panic!("chunk size {size}: {e}"));
+        }
+    }
+}
+
+#[test]
+fn corpus_in_4k_chunks() {
+    let Some(pages) = corpus() else { return };
+    let base = Base::parse("https://go.dev").unwrap();
+    for (path, page) in &pages {
+        let cuts = every(page, 4096);
+        assert_eq!(
+            streamed(page, &base, &cuts),
+            replace_all(page, &base).into_owned(),
+            "{}",
+            path.display()
+        );
+        let t = "${1}${2}${3}https://go.dev${4}";
+        assert_eq!(
+            streamed(page, t, &cuts),
+            replace_all(page, t).into_owned(),
+            "{}",
+            path.display()
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(config(5_000))]
+
+    #[test]
+    fn random_splits(h in tricky_input(), cuts in proptest::collection::vec(0usize..400, 0..12)) {
+        check_all(&h, &cuts)?;
+    }
+
+    #[test]
+    fn random_splits_small_alphabet(h in small_alphabet_input(), cuts in proptest::collection::vec(0usize..130, 0..20)) {
+        check_all(&h, &cuts)?;
+    }
+}
+
+#[test]
+fn cap_gives_an_error_and_a_correct_prefix() {
+    // A 1 MB `<` run with its candidate at the end: a template must hold the whole
+    // run, since the match would start at its `<`.
+    let mut h = b"<p>before</p><div ".to_vec();
+    h.extend(std::iter::repeat_n(b'y', 1 << 20));
+    h.extend_from_slice(b" src=/x> after");
+    let t = "$1$2$3http://h$4";
+    let want = replace_all(&h, t).into_owned();
+    let mut out = Vec::new();
+    let mut rw = Rewriter::new(t, &mut out).with_max_buffer(64 << 10);
+    let mut err = None;
+    for c in h.chunks(4096) {
+        if let Err(e) = rw.write(c) {
+            err = Some(e);
+            break;
+        }
+    }
+    let err = err.expect("the cap must trip");
+    assert_eq!(
+        err,
+        rootrel::Error::BufferLimit {
+            limit: 64 << 10,
+            offset: 13
+        }
+    );
+    assert_eq!(rw.write(b"more"), Err(err), "the error sticks");
+    assert_eq!(rw.end().map(|_| ()), Err(err));
+    assert_eq!(out, want[..13], "what was written is correct");
+    // Inserting only needs nothing before the candidate: bounded memory.
+    let base = Base::parse("http://h").unwrap();
+    let mut out = Vec::new();
+    let mut rw = Rewriter::new(&base, &mut out).with_max_buffer(64 << 10);
+    for c in h.chunks(4096) {
+        rw.write(c).unwrap();
+        assert!(rw.held() < 64, "held {}", rw.held());
+    }
+    rw.end().unwrap();
+    assert_eq!(out, want);
+}
+
+#[test]
+fn rewrite_helper_counts_bytes_and_matches() {
+    let page = seed_page();
+    let base = Base::parse("https://go.dev").unwrap();
+    let mut out = Vec::new();
+    let stats = rootrel::rewrite(&page[..], &mut out, &base).unwrap();
+    assert_eq!((stats.bytes, stats.matches), (page.len() as u64, 6));
+    assert_eq!(out, replace_all(&page, &base).into_owned());
+}
+
+#[test]
+fn rewrite_helper_reports_write_errors() {
+    struct Broken;
+    impl std::io::Write for Broken {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::new(
+                std::io::ErrorKind::BrokenPipe,
+                "closed",
+            ))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let page = shapes::page(1, 1 << 20);
+    let err = rootrel::rewrite(&page[..], Broken, "x").unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe);
+}
