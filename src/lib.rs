@@ -39,10 +39,12 @@
 //!
 //! # Crate features
 //!
-//! * `std` (default): implements `std` traits; enables `alloc`.
-//! * `alloc`: needed by the parts that build output.
+//! * `std` (default): `std::error::Error` impls, [`IoSink`], [`rewrite`] and
+//!   [`replace_all_write`]; enables `alloc`.
+//! * `alloc`: rewriting: [`replace_all`], [`absolutize`], [`Base`], [`Rewriter`].
 //!
-//! With no features the crate is `#![no_std]` and the scanner works unchanged.
+//! The crate is always `#![no_std]`; with no features, [`find_iter`] and [`find`] work
+//! unchanged.
 
 #![no_std]
 #![deny(missing_docs)]
@@ -51,6 +53,11 @@
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
