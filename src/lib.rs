@@ -49,7 +49,7 @@
 #![no_std]
 #![deny(missing_docs)]
 #![deny(clippy::undocumented_unsafe_blocks)]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
@@ -64,6 +64,7 @@ extern crate std;
 #[cfg(feature = "alloc")]
 mod base;
 mod find;
+mod literal;
 mod matches;
 #[cfg(feature = "alloc")]
 mod replace;

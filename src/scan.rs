@@ -34,9 +34,9 @@
 //! the next decision depends on bytes it has not seen. The slice driver
 //! ([`crate::FindIter`]) always passes `eof = true`.
 
-use memchr::memmem::Finder;
 use memchr::{memchr, memrchr};
 
+use crate::literal::Engine;
 use crate::Match;
 
 /// Counts bytes examined, in unit tests only, to prove linear time without a clock.
@@ -95,54 +95,128 @@ fn tail(h: &[u8], p: usize, eof: bool) -> Tail {
     }
 }
 
-/// A literal (`href=` or `src=`) and where its next occurrence is.
+/// The next `href=` or `src=` occurrence, found by the one-pass pair search.
 #[derive(Clone, Debug)]
-struct Literal {
-    finder: Finder<'static>,
-    /// INVARIANT: no occurrence starts in `[Scanner::pos, at)`. An occurrence starts at
-    /// `at` if `h[at..]` begins with the literal (checked on use: after the window
-    /// grows, `at` may only mark where the last search gave up).
+struct Literals {
+    engine: Engine,
+    /// INVARIANT: no literal starts in `[Scanner::pos, at)` except, possibly, `hit`.
     at: usize,
+    /// An occurrence found and not yet passed: (start, length).
+    hit: Option<(usize, usize)>,
+    /// Pairs found by the block search and not yet looked at: bit `i` is offset
+    /// `base + i`. INVARIANT: every pair in `[.., scanned)` is in `mask` or was looked
+    /// at.
+    base: usize,
+    mask: u64,
+    scanned: usize,
 }
 
-impl Literal {
-    fn new(needle: &'static [u8]) -> Literal {
-        Literal {
-            finder: Finder::new(needle),
+impl Literals {
+    fn new() -> Literals {
+        Literals {
+            engine: Engine::detect(),
             at: 0,
+            hit: None,
+            base: 0,
+            mask: 0,
+            scanned: 0,
         }
     }
 
-    /// The first occurrence at or after `from` in `h`, if any.
+    /// The first occurrence starting at or after `from` in `h`: (start, length).
     #[inline(always)]
-    fn next(&mut self, h: &[u8], from: usize, work: &mut usize) -> Option<usize> {
-        let needle = self.finder.needle();
-        if self.at < from {
-            self.at = from;
-        }
-        let rest = h.get(self.at..).unwrap_or(&[]);
-        if rest.starts_with(needle) {
-            return Some(self.at);
-        }
-        match self.finder.find(rest) {
-            Some(i) => {
-                *work += i + needle.len();
-                self.at += i;
-                Some(self.at)
+    fn next(&mut self, h: &[u8], from: usize, work: &mut usize) -> Option<(usize, usize)> {
+        if let Some((s, len)) = self.hit {
+            if s >= from && s + len <= h.len() {
+                return Some((s, len));
             }
-            None => {
-                *work += rest.len();
-                // A proper prefix of the literal may end the window: search again
-                // from there when the window grows.
-                let keep = (1..needle.len())
-                    .rev()
-                    .find(|&k| rest.ends_with(&needle[..k]))
-                    .unwrap_or(0);
-                self.at = h.len() - keep;
-                None
+            self.hit = None;
+        }
+        self.at = self.at.max(from);
+        // The `=` of a literal starting at `at` is at `at + 3` or later.
+        let min_eq = self.at + 3;
+        loop {
+            if min_eq > self.base {
+                let below = min_eq - self.base;
+                self.mask = if below >= 64 { 0 } else { self.mask & (!0u64 << below) };
+            }
+            if self.mask == 0 {
+                let from = self.scanned.max(min_eq);
+                match self.engine.find_block(h, from) {
+                    Some(b) => {
+                        *work += b.end - from.min(b.end);
+                        (self.base, self.mask, self.scanned) = (b.base, b.mask, b.end);
+                        continue;
+                    }
+                    None => {
+                        *work += h.len().saturating_sub(from);
+                        self.scanned = self.scanned.max(h.len());
+                        break;
+                    }
+                }
+            }
+            let eq = self.base + self.mask.trailing_zeros() as usize;
+            self.mask &= self.mask - 1;
+            // h[eq] == '=' and h[eq - 1] is 'c' or 'f'.
+            let (lit, len): (&[u8], usize) = if h[eq - 1] == b'c' { (b"sr", 4) } else { (b"hre", 5) };
+            if let Some(s) = (eq + 1).checked_sub(len) {
+                if s >= from && h[s..eq - 1] == *lit {
+                    self.at = s;
+                    self.hit = Some((s, len));
+                    return Some((s, len));
+                }
             }
         }
+        // A literal may start in the last bytes and end past the window: resume at the
+        // longest suffix that begins one.
+        let tail = &h[self.at.min(h.len())..];
+        let keep = (1..=4.min(tail.len()))
+            .rev()
+            .find(|&k| {
+                let end = &tail[tail.len() - k..];
+                b"href=".starts_with(end) || b"src=".starts_with(end)
+            })
+            .unwrap_or(0);
+        self.at = self.at.max(h.len() - keep);
+        None
     }
+
+    /// Moves every offset `k` bytes down (see [`Scanner::shift`]).
+    fn shift(&mut self, k: usize) {
+        self.at = self.at.saturating_sub(k);
+        if let Some((s, _)) = &mut self.hit {
+            *s = s.saturating_sub(k);
+        }
+        if self.base < k {
+            let gone = k - self.base;
+            self.mask = if gone >= 64 { 0 } else { self.mask >> gone };
+            self.base = 0;
+        } else {
+            self.base -= k;
+        }
+        self.scanned = self.scanned.saturating_sub(k);
+    }
+}
+
+/// The last `>` in `h[from..to]`, byte by byte over short spans, `memrchr` beyond.
+#[inline(always)]
+fn last_gt(h: &[u8], from: usize, to: usize) -> Option<usize> {
+    let short = to.saturating_sub(32).max(from);
+    if let Some(i) = h[short..to].iter().rposition(|&b| b == b'>') {
+        return Some(short + i);
+    }
+    memrchr(b'>', &h[from..short]).map(|i| from + i)
+}
+
+/// The first `b` in `h[from..]`, byte by byte over a short span, `memchr` beyond.
+#[inline(always)]
+fn first(b: u8, h: &[u8], from: usize) -> Option<usize> {
+    let rest = h.get(from..)?;
+    let short = rest.len().min(32);
+    if let Some(i) = rest[..short].iter().position(|&x| x == b) {
+        return Some(from + i);
+    }
+    memchr(b, &rest[short..]).map(|i| from + short + i)
 }
 
 /// See [`Scanner::pending`].
@@ -191,8 +265,7 @@ enum Next {
 /// The resumable scanner. Offsets are relative to the window passed to [`Scanner::step`].
 #[derive(Clone, Debug)]
 pub(crate) struct Scanner {
-    href: Literal,
-    src: Literal,
+    lits: Literals,
     /// INVARIANT: every literal occurrence starting before `pos` has been dealt with.
     pos: usize,
     /// INVARIANT: `checked <= pos` in the seek phase, and `open` describes the run state
@@ -210,8 +283,7 @@ pub(crate) struct Scanner {
 impl Scanner {
     pub(crate) fn new() -> Scanner {
         Scanner {
-            href: Literal::new(b"href="),
-            src: Literal::new(b"src="),
+            lits: Literals::new(),
             pos: 0,
             checked: 0,
             open: None,
@@ -247,14 +319,13 @@ impl Scanner {
                     mut best,
                     gt_from,
                 } => {
-                    let rest = h.get(gt_from..).unwrap_or(&[]);
-                    let (gt, closed) = match memchr(b'>', rest) {
+                    let (gt, closed) = match first(b'>', h, gt_from) {
                         Some(i) => {
-                            work!(self, i + 1);
-                            (gt_from + i, true)
+                            work!(self, i + 1 - gt_from);
+                            (i, true)
                         }
                         None => {
-                            work!(self, rest.len());
+                            work!(self, h.len().saturating_sub(gt_from));
                             (h.len(), eof)
                         }
                     };
@@ -304,18 +375,10 @@ impl Scanner {
             let work = &mut self.work;
             #[cfg(not(test))]
             let work = &mut 0;
-            let href = self.href.next(h, self.pos, work);
-            let src = self.src.next(h, self.pos, work);
-            // The two literals never start at the same offset ('h' != 's').
-            let (attr, len) = match (href, src) {
-                (Some(a), Some(b)) if a < b => (a, 5),
-                (Some(a), None) => (a, 5),
-                (_, Some(b)) => (b, 4),
-                (None, None) => {
-                    // Neither literal starts in [pos, min(at)).
-                    self.pos = self.pos.max(self.href.at.min(self.src.at));
-                    return Next::None;
-                }
+            let Some((attr, len)) = self.lits.next(h, self.pos, work) else {
+                // No literal starts in [pos, at).
+                self.pos = self.pos.max(self.lits.at);
+                return Next::None;
             };
             if attr >= limit {
                 return Next::None;
@@ -370,8 +433,7 @@ impl Scanner {
         let sub = |x: &mut usize| *x = x.saturating_sub(k);
         sub(&mut self.pos);
         sub(&mut self.checked);
-        sub(&mut self.href.at);
-        sub(&mut self.src.at);
+        self.lits.shift(k);
         if let Some(s) = &mut self.open {
             sub(s);
         }
@@ -392,24 +454,17 @@ impl Scanner {
     /// Brings the run state from `checked` up to `to` (Fact 3).
     #[inline]
     fn track(&mut self, h: &[u8], to: usize) {
-        let seg = &h[self.checked..to];
-        match memrchr(b'>', seg) {
-            Some(i) => {
-                work!(self, seg.len() - i);
-                let after = self.checked + i + 1;
-                let tail = &h[after..to];
-                self.open = memchr(b'<', tail).map(|j| {
-                    work!(self, j + 1);
-                    after + j
-                });
-                if self.open.is_none() {
-                    work!(self, tail.len());
-                }
+        match last_gt(h, self.checked, to) {
+            Some(g) => {
+                work!(self, to - g);
+                self.open = first(b'<', &h[..to], g + 1);
+                work!(self, self.open.map_or(to, |s| s + 1) - (g + 1));
             }
             None => {
-                work!(self, seg.len());
+                work!(self, to - self.checked);
                 if self.open.is_none() {
-                    self.open = memchr(b'<', seg).map(|j| self.checked + j);
+                    self.open = first(b'<', &h[..to], self.checked);
+                    work!(self, self.open.map_or(to, |s| s + 1) - self.checked);
                 }
             }
         }
@@ -459,13 +514,13 @@ mod tests {
         }
     }
 
-    /// The work counter counts: a haystack with candidates everywhere costs more than
-    /// one pass, a haystack with nothing to find costs about two passes (two literals).
+    /// The work counter counts: a haystack with nothing to find costs one pass (the
+    /// pair search starts at offset 3, where the first `=` of a literal can be).
     #[test]
     fn work_counter_counts() {
         let h = [b'x'; 1000];
         let (_, w) = run(&h);
-        assert_eq!(w, 2000);
+        assert_eq!(w, 997);
         let (n, w) = run(b"<a href=/x>");
         assert_eq!(n, 1);
         assert!(w > 0);

@@ -1,0 +1,23 @@
+//! Scans `ROOTREL_CORPUS` (or the seed page) N times with `find_iter`: a fixed workload
+//! for profilers (`valgrind --tool=callgrind`, `perf`).
+//!
+//!     ROOTREL_CORPUS=../shared/corpus/real cargo run --release --example scan_corpus -- 20
+
+fn main() {
+    let rounds: usize = std::env::args().nth(1).map_or(1, |s| s.parse().expect("rounds: a number"));
+    let pages: Vec<Vec<u8>> = match std::env::var_os("ROOTREL_CORPUS") {
+        Some(dir) => {
+            let mut p: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+            p.sort();
+            p.iter().map(|p| std::fs::read(p).unwrap()).collect()
+        }
+        None => vec![std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/go-blog-execution-traces-2024.html")).unwrap()],
+    };
+    let mut n = 0;
+    for _ in 0..rounds {
+        for p in &pages {
+            n += rootrel::find_iter(std::hint::black_box(p)).count();
+        }
+    }
+    println!("{n} matches");
+}
