@@ -63,7 +63,9 @@ fn time_all(jobs: &mut [Job<'_>], rounds: u32, min_round: Duration) {
                 (job.run)();
                 iters += 1;
             }
-            job.best = job.best.min(start.elapsed().as_secs_f64() / f64::from(iters));
+            job.best = job
+                .best
+                .min(start.elapsed().as_secs_f64() / f64::from(iters));
         }
     }
 }
@@ -78,25 +80,46 @@ fn sum1(v: Vec<usize>) -> usize {
 
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
-    let (rounds, min_round) = if quick { (3, Duration::from_millis(60)) } else { (10, Duration::from_millis(150)) };
+    let (rounds, min_round) = if quick {
+        (3, Duration::from_millis(60))
+    } else {
+        (10, Duration::from_millis(150))
+    };
     let e = &Engines::new();
 
     let (label, owned): (String, Vec<Vec<u8>>) = match std::env::var_os("ROOTREL_CORPUS") {
         Some(dir) => {
-            let mut paths: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+            let mut paths: Vec<_> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
             paths.sort();
-            ("real corpus".into(), paths.iter().map(|p| std::fs::read(p).unwrap()).collect())
+            (
+                "real corpus".into(),
+                paths.iter().map(|p| std::fs::read(p).unwrap()).collect(),
+            )
         }
         None => {
             eprintln!("ROOTREL_CORPUS is not set: using 25 MB of generated pages instead");
-            ("generated pages".into(), (0..25).map(|s| shapes::page(s, 1 << 20)).collect())
+            (
+                "generated pages".into(),
+                (0..25).map(|s| shapes::page(s, 1 << 20)).collect(),
+            )
         }
     };
     let corpus: Vec<&[u8]> = owned.iter().map(|v| v.as_slice()).collect();
     let total: usize = corpus.iter().map(|h| h.len()).sum();
-    let seed_owned = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/go-blog-execution-traces-2024.html")).unwrap();
+    let seed_owned = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testdata/go-blog-execution-traces-2024.html"
+    ))
+    .unwrap();
     let seed: Vec<&[u8]> = vec![seed_owned.as_slice()];
-    println!("# rootrel report: {label}, {} inputs, {:.1} MB", corpus.len(), total as f64 / 1e6);
+    println!(
+        "# rootrel report: {label}, {} inputs, {:.1} MB",
+        corpus.len(),
+        total as f64 / 1e6
+    );
     println!();
 
     // Expected results, from the reference engines, before any timing.
@@ -111,18 +134,84 @@ fn main() {
     let c = &corpus;
     let mut jobs = vec![
         Job::new("rootrel find_iter", c, want, |h| e.rootrel_find(h), sum2),
-        Job::new("regex captures_iter", c, want, |h| e.regex_captures(h), sum2),
+        Job::new(
+            "regex captures_iter",
+            c,
+            want,
+            |h| e.regex_captures(h),
+            sum2,
+        ),
         Job::new("regex find_iter", c, want, |h| e.regex_find(h), sum2),
-        Job::new("pcre2 JIT captures_iter", c, want, |h| e.pcre2_captures(h), sum2),
-        Job::new("memchr memmem, two passes (href=, src=)", c, (mm_want, 0), |h| (e.memmem_two_pass(h), 0), sum2),
-        Job::new("memchr, one pass for an absent byte (memory speed)", c, (one_want, 0), |h| (e.memchr_one_pass(h), 0), sum2),
-        Job::new("rootrel replace_all (template)", c, (rep_want, 0), |h| (e.rootrel_replace(h), 0), sum2),
-        Job::new("rootrel absolutize", c, (rep_want, 0), |h| (e.rootrel_absolutize(h), 0), sum2),
-        Job::new("rootrel Rewriter, 4 KiB chunks", c, (rep_want, 0), move |h| (e.rootrel_stream(h, buf), 0), sum2),
-        Job::new("regex replace_all", c, (rep_want, 0), |h| (e.regex_replace(h), 0), sum2),
-        Job::new("lol_html rewriting the same links", c, (lol_want, 0), |h| (e.lol_html(h), 0), sum2),
-        Job::new("seed page: rootrel find_iter", &seed, seed_want, |h| e.rootrel_find(h), sum2),
-        Job::new("seed page: regex captures_iter", &seed, seed_want, |h| e.regex_captures(h), sum2),
+        Job::new(
+            "pcre2 JIT captures_iter",
+            c,
+            want,
+            |h| e.pcre2_captures(h),
+            sum2,
+        ),
+        Job::new(
+            "memchr memmem, two passes (href=, src=)",
+            c,
+            (mm_want, 0),
+            |h| (e.memmem_two_pass(h), 0),
+            sum2,
+        ),
+        Job::new(
+            "memchr, one pass for an absent byte (memory speed)",
+            c,
+            (one_want, 0),
+            |h| (e.memchr_one_pass(h), 0),
+            sum2,
+        ),
+        Job::new(
+            "rootrel replace_all (template)",
+            c,
+            (rep_want, 0),
+            |h| (e.rootrel_replace(h), 0),
+            sum2,
+        ),
+        Job::new(
+            "rootrel absolutize",
+            c,
+            (rep_want, 0),
+            |h| (e.rootrel_absolutize(h), 0),
+            sum2,
+        ),
+        Job::new(
+            "rootrel Rewriter, 4 KiB chunks",
+            c,
+            (rep_want, 0),
+            move |h| (e.rootrel_stream(h, buf), 0),
+            sum2,
+        ),
+        Job::new(
+            "regex replace_all",
+            c,
+            (rep_want, 0),
+            |h| (e.regex_replace(h), 0),
+            sum2,
+        ),
+        Job::new(
+            "lol_html rewriting the same links",
+            c,
+            (lol_want, 0),
+            |h| (e.lol_html(h), 0),
+            sum2,
+        ),
+        Job::new(
+            "seed page: rootrel find_iter",
+            &seed,
+            seed_want,
+            |h| e.rootrel_find(h),
+            sum2,
+        ),
+        Job::new(
+            "seed page: regex captures_iter",
+            &seed,
+            seed_want,
+            |h| e.regex_captures(h),
+            sum2,
+        ),
     ];
     time_all(&mut jobs, rounds, min_round);
     let mbps = |name: &str| jobs.iter().find(|j| j.name == name).unwrap().mbps();
@@ -138,16 +227,59 @@ fn main() {
     println!("|---|---:|---:|");
     let row = |name: &str, a: &str, b: &str, goal: f64| {
         let r = mbps(a) / mbps(b);
-        println!("| {name} | {r:.2}× | ≥ {goal}× {} |", if r >= goal { "✓" } else { "✗" });
+        println!(
+            "| {name} | {r:.2}× | ≥ {goal}× {} |",
+            if r >= goal { "✓" } else { "✗" }
+        );
     };
-    row("find_iter / regex captures_iter", "rootrel find_iter", "regex captures_iter", 12.0);
-    row("find_iter / memmem two passes", "rootrel find_iter", "memchr memmem, two passes (href=, src=)", 0.75);
-    row("seed page, repeated: find_iter / regex captures_iter", "seed page: rootrel find_iter", "seed page: regex captures_iter", 4.0);
-    row("replace_all / regex replace_all", "rootrel replace_all (template)", "regex replace_all", 10.0);
-    row("absolutize / regex replace_all", "rootrel absolutize", "regex replace_all", 10.0);
-    row("replace_all / lol_html", "rootrel replace_all (template)", "lol_html rewriting the same links", 10.0);
-    row("absolutize / lol_html", "rootrel absolutize", "lol_html rewriting the same links", 10.0);
-    row("Rewriter 4 KiB chunks / absolutize", "rootrel Rewriter, 4 KiB chunks", "rootrel absolutize", 0.9);
+    row(
+        "find_iter / regex captures_iter",
+        "rootrel find_iter",
+        "regex captures_iter",
+        12.0,
+    );
+    row(
+        "find_iter / memmem two passes",
+        "rootrel find_iter",
+        "memchr memmem, two passes (href=, src=)",
+        0.75,
+    );
+    row(
+        "seed page, repeated: find_iter / regex captures_iter",
+        "seed page: rootrel find_iter",
+        "seed page: regex captures_iter",
+        4.0,
+    );
+    row(
+        "replace_all / regex replace_all",
+        "rootrel replace_all (template)",
+        "regex replace_all",
+        10.0,
+    );
+    row(
+        "absolutize / regex replace_all",
+        "rootrel absolutize",
+        "regex replace_all",
+        10.0,
+    );
+    row(
+        "replace_all / lol_html",
+        "rootrel replace_all (template)",
+        "lol_html rewriting the same links",
+        10.0,
+    );
+    row(
+        "absolutize / lol_html",
+        "rootrel absolutize",
+        "lol_html rewriting the same links",
+        10.0,
+    );
+    row(
+        "Rewriter 4 KiB chunks / absolutize",
+        "rootrel Rewriter, 4 KiB chunks",
+        "rootrel absolutize",
+        0.9,
+    );
     println!();
 
     println!("| adversarial shape | rootrel 1 MB, MB/s | rootrel 10 MB, MB/s | time 10 MB / time 1 MB | goal: ≥ 1000 MB/s, ≤ 11 |");
@@ -161,7 +293,10 @@ fn main() {
         let mut cold = |h: &[u8]| {
             let mut best = f64::INFINITY;
             for _ in 0..rounds {
-                flush.iter_mut().step_by(64).for_each(|b| *b = b.wrapping_add(1));
+                flush
+                    .iter_mut()
+                    .step_by(64)
+                    .for_each(|b| *b = b.wrapping_add(1));
                 let start = Instant::now();
                 black_box(e.rootrel_find(black_box(h)));
                 best = best.min(start.elapsed().as_secs_f64());
@@ -169,11 +304,21 @@ fn main() {
             best
         };
         let (ts, tb) = (cold(&small), cold(&big));
-        let jobs = [(small.len() as f64 / ts / 1e6, ts), (big.len() as f64 / tb / 1e6, tb)];
-        assert_eq!(e.rootrel_find(&small), e.regex_find(&small), "{name}: rootrel and regex disagree");
+        let jobs = [
+            (small.len() as f64 / ts / 1e6, ts),
+            (big.len() as f64 / tb / 1e6, tb),
+        ];
+        assert_eq!(
+            e.rootrel_find(&small),
+            e.regex_find(&small),
+            "{name}: rootrel and regex disagree"
+        );
         let (ms, mb) = (jobs[0].0, jobs[1].0);
         let ratio = jobs[1].1 / jobs[0].1;
         let ok = ms >= 1000.0 && mb >= 1000.0 && ratio <= 11.0;
-        println!("| {name} | {ms:.0} | {mb:.0} | {ratio:.1} | {} |", if ok { "✓" } else { "✗" });
+        println!(
+            "| {name} | {ms:.0} | {mb:.0} | {ratio:.1} | {} |",
+            if ok { "✓" } else { "✗" }
+        );
     }
 }

@@ -2,16 +2,31 @@
 //! for profilers (`valgrind --tool=callgrind`, `perf`).
 //!
 //!     ROOTREL_CORPUS=../shared/corpus/real cargo run --release --example scan_corpus -- 20
+//!     cargo run --release --example scan_corpus -- 20 text-no-lt   # a 1 MB adversarial shape
+
+#[path = "../tests/support/shapes.rs"]
+mod shapes;
 
 fn main() {
-    let rounds: usize = std::env::args().nth(1).map_or(1, |s| s.parse().expect("rounds: a number"));
+    let rounds: usize = std::env::args()
+        .nth(1)
+        .map_or(1, |s| s.parse().expect("rounds: a number"));
+    let shape = std::env::args().nth(2);
     let pages: Vec<Vec<u8>> = match std::env::var_os("ROOTREL_CORPUS") {
+        _ if shape.is_some() => vec![shapes::shape(shape.as_deref().unwrap(), 1 << 20)],
         Some(dir) => {
-            let mut p: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+            let mut p: Vec<_> = std::fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
             p.sort();
             p.iter().map(|p| std::fs::read(p).unwrap()).collect()
         }
-        None => vec![std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/go-blog-execution-traces-2024.html")).unwrap()],
+        None => vec![std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata/go-blog-execution-traces-2024.html"
+        ))
+        .unwrap()],
     };
     let mut n = 0;
     for _ in 0..rounds {

@@ -155,8 +155,8 @@ mod x86 {
                 _mm_cmpeq_epi8(cur1, eq),
                 _mm_or_si128(_mm_cmpeq_epi8(prev1, f), _mm_cmpeq_epi8(prev1, c)),
             );
-            let bits =
-                (_mm_movemask_epi8(m0) as u32 as u64) | ((_mm_movemask_epi8(m1) as u32 as u64) << 16);
+            let bits = (_mm_movemask_epi8(m0) as u32 as u64)
+                | ((_mm_movemask_epi8(m1) as u32 as u64) << 16);
             if bits != 0 {
                 return Some(Block {
                     base: i,
@@ -232,7 +232,9 @@ mod tests {
         let mut at = from;
         while let Some(b) = e.find_block(h, at) {
             assert!(b.mask != 0 && b.base >= at.max(1) && b.end <= h.len());
-            assert!(b.end - b.base <= 64 && (b.end - b.base == 64 || b.mask >> (b.end - b.base) == 0));
+            assert!(
+                b.end - b.base <= 64 && (b.end - b.base == 64 || b.mask >> (b.end - b.base) == 0)
+            );
             v.extend((0..64).filter(|i| b.mask >> i & 1 == 1).map(|i| b.base + i));
             at = b.end;
         }
@@ -240,7 +242,9 @@ mod tests {
     }
 
     fn naive(h: &[u8], from: usize) -> Vec<usize> {
-        (from.max(1)..h.len()).filter(|&j| h[j] == b'=' && before_is_pair(h[j - 1])).collect()
+        (from.max(1)..h.len())
+            .filter(|&j| h[j] == b'=' && before_is_pair(h[j - 1]))
+            .collect()
     }
 
     fn engines() -> Vec<Engine> {
@@ -283,7 +287,11 @@ mod tests {
         for h in &inputs {
             for e in engines() {
                 for from in [0, 1, 2, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100] {
-                    assert_eq!(all_pairs(e, h, from), naive(h, from), "{e:?} from {from} in {h:?}");
+                    assert_eq!(
+                        all_pairs(e, h, from),
+                        naive(h, from),
+                        "{e:?} from {from} in {h:?}"
+                    );
                 }
             }
         }

@@ -138,7 +138,11 @@ impl Literals {
         loop {
             if min_eq > self.base {
                 let below = min_eq - self.base;
-                self.mask = if below >= 64 { 0 } else { self.mask & (!0u64 << below) };
+                self.mask = if below >= 64 {
+                    0
+                } else {
+                    self.mask & (!0u64 << below)
+                };
             }
             if self.mask == 0 {
                 let from = self.scanned.max(min_eq);
@@ -157,14 +161,24 @@ impl Literals {
             }
             let eq = self.base + self.mask.trailing_zeros() as usize;
             self.mask &= self.mask - 1;
-            // h[eq] == '=' and h[eq - 1] is 'c' or 'f'.
-            let (lit, len): (&[u8], usize) = if h[eq - 1] == b'c' { (b"sr", 4) } else { (b"hre", 5) };
-            if let Some(s) = (eq + 1).checked_sub(len) {
-                if s >= from && h[s..eq - 1] == *lit {
-                    self.at = s;
-                    self.hit = Some((s, len));
-                    return Some((s, len));
+            // h[eq] == '=' and h[eq - 1] is 'c' or 'f': check the bytes before.
+            let at = |i: usize| eq.checked_sub(i).map(|j| h[j]);
+            let len = if h[eq - 1] == b'c' {
+                if at(2) != Some(b'r') || at(3) != Some(b's') {
+                    continue;
                 }
+                4
+            } else {
+                if at(2) != Some(b'e') || at(3) != Some(b'r') || at(4) != Some(b'h') {
+                    continue;
+                }
+                5
+            };
+            let s = eq + 1 - len;
+            if s >= from {
+                self.at = s;
+                self.hit = Some((s, len));
+                return Some((s, len));
             }
         }
         // A literal may start in the last bytes and end past the window: resume at the
@@ -184,9 +198,10 @@ impl Literals {
     /// Moves every offset `k` bytes down (see [`Scanner::shift`]).
     fn shift(&mut self, k: usize) {
         self.at = self.at.saturating_sub(k);
-        if let Some((s, _)) = &mut self.hit {
-            *s = s.saturating_sub(k);
-        }
+        self.hit = match self.hit {
+            Some((s, len)) if s >= k => Some((s - k, len)),
+            _ => None,
+        };
         if self.base < k {
             let gone = k - self.base;
             self.mask = if gone >= 64 { 0 } else { self.mask >> gone };
@@ -205,6 +220,9 @@ fn last_gt(h: &[u8], from: usize, to: usize) -> Option<usize> {
     if let Some(i) = h[short..to].iter().rposition(|&b| b == b'>') {
         return Some(short + i);
     }
+    if from == short {
+        return None;
+    }
     memrchr(b'>', &h[from..short]).map(|i| from + i)
 }
 
@@ -215,6 +233,9 @@ fn first(b: u8, h: &[u8], from: usize) -> Option<usize> {
     let short = rest.len().min(32);
     if let Some(i) = rest[..short].iter().position(|&x| x == b) {
         return Some(from + i);
+    }
+    if short == rest.len() {
+        return None;
     }
     memchr(b, &rest[short..]).map(|i| from + short + i)
 }
@@ -309,6 +330,19 @@ impl Scanner {
                                 best: c,
                                 gt_from: c.quote,
                             };
+                        } else {
+                            // No run is open here, so no literal before the next `<`
+                            // can match: skip straight to it.
+                            let lt = first(b'<', h, c.attr);
+                            work!(self, lt.map_or(h.len(), |i| i + 1) - c.attr);
+                            match lt {
+                                Some(lt) => (self.pos, self.checked) = (lt, lt),
+                                None if eof => return Step::Done,
+                                None => {
+                                    (self.pos, self.checked) = (h.len(), h.len());
+                                    return Step::NeedMore;
+                                }
+                            }
                         }
                     }
                     Next::None if eof => return Step::Done,
@@ -329,12 +363,13 @@ impl Scanner {
                             (h.len(), eof)
                         }
                     };
-                    // Later valid candidates of the same run replace `best`; a literal
-                    // starting before `gt` lies wholly inside the run, as it holds no `>`.
-                    loop {
-                        match self.next_candidate(h, gt, eof) {
+                    if closed {
+                        // The run is whole: its last valid candidate is found looking
+                        // back from its end. A literal starting before `gt` lies wholly
+                        // inside the run, as it holds no `>`.
+                        match self.last_candidate(h, gt, eof) {
                             Next::Found(c) => best = c,
-                            Next::None => break,
+                            Next::None => {}
                             Next::Undecided => {
                                 self.phase = Phase::InRun {
                                     start,
@@ -344,8 +379,16 @@ impl Scanner {
                                 return Step::NeedMore;
                             }
                         }
-                    }
-                    if !closed {
+                    } else {
+                        // Streaming, the run goes on past the window: keep `best` up to
+                        // date, so the driver can let go of the bytes before it.
+                        loop {
+                            match self.next_candidate(h, gt, eof) {
+                                Next::Found(c) => best = c,
+                                Next::None => break,
+                                Next::Undecided => break,
+                            }
+                        }
                         self.phase = Phase::InRun {
                             start,
                             best,
@@ -393,6 +436,40 @@ impl Scanner {
                 Tail::Undecided => return Next::Undecided,
             }
         }
+    }
+
+    /// The last valid candidate whose literal starts in `[pos, end)`, looking back from
+    /// `end` one `=` at a time.
+    fn last_candidate(&mut self, h: &[u8], end: usize, eof: bool) -> Next {
+        let lo = self.pos;
+        let mut hi = end;
+        while hi > lo {
+            let Some(i) = memrchr(b'=', &h[lo..hi]) else {
+                work!(self, hi - lo);
+                break;
+            };
+            let eq = lo + i;
+            work!(self, hi - eq);
+            hi = eq;
+            let at = |k: usize| eq.checked_sub(k).filter(|&j| j >= lo).map(|j| h[j]);
+            let len = match (at(1), at(2), at(3), at(4)) {
+                (Some(b'c'), Some(b'r'), Some(b's'), _) => 4,
+                (Some(b'f'), Some(b'e'), Some(b'r'), Some(b'h')) => 5,
+                _ => continue,
+            };
+            match tail(h, eq + 1, eof) {
+                Tail::Valid(path) => {
+                    return Next::Found(Candidate {
+                        attr: eq + 1 - len,
+                        quote: eq + 1,
+                        path,
+                    })
+                }
+                Tail::Invalid => {}
+                Tail::Undecided => return Next::Undecided,
+            }
+        }
+        Next::None
     }
 
     /// What a streaming driver must keep after [`Step::NeedMore`]: the scanner needs

@@ -185,3 +185,13 @@ fn rewrite_helper_reports_write_errors() {
     let err = rootrel::rewrite(&page[..], Broken, "x").unwrap_err();
     assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe);
 }
+
+/// Found by `fixed_chunk_sizes`: a literal remembered by the scanner across a window
+/// shift that dropped it was taken for a literal of the next window (an endless loop).
+#[test]
+fn regression_literal_dropped_by_a_shift() {
+    let h = ".........................src=/href=<<</\t/'\naé<<<src=<".as_bytes();
+    for size in 1..=h.len() {
+        check_all(h, &every(h, size)).unwrap_or_else(|e| panic!("chunk size {size}: {e}"));
+    }
+}
