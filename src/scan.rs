@@ -363,10 +363,28 @@ impl Scanner {
                             (h.len(), eof)
                         }
                     };
-                    if closed {
-                        // The run is whole: its last valid candidate is found looking
-                        // back from its end. A literal starting before `gt` lies wholly
+                    if closed && gt - self.pos <= 256 {
+                        // A short run (nearly every run of real HTML): the literals
+                        // after `best` are few, and the forward search already has
+                        // them at hand. A literal starting before `gt` lies wholly
                         // inside the run, as it holds no `>`.
+                        loop {
+                            match self.next_candidate(h, gt, eof) {
+                                Next::Found(c) => best = c,
+                                Next::None => break,
+                                Next::Undecided => {
+                                    self.phase = Phase::InRun {
+                                        start,
+                                        best,
+                                        gt_from: gt,
+                                    };
+                                    return Step::NeedMore;
+                                }
+                            }
+                        }
+                    } else if closed {
+                        // A long run may hold many literals: its last valid candidate
+                        // is found looking back from its end, one `=` at a time.
                         match self.last_candidate(h, gt, eof) {
                             Next::Found(c) => best = c,
                             Next::None => {}
