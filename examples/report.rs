@@ -4,7 +4,8 @@
 //!     ROOTREL_CORPUS=../shared/corpus/real cargo run --release --example report
 //!
 //! Each figure is the best of several timed rounds (each round at least 0.2 s), so
-//! a busy machine slows the figures less. `--quick` uses fewer rounds.
+//! a busy machine slows the figures less. `--quick` uses fewer rounds; `--svg FILE`
+//! also draws the corpus table as a bar chart.
 
 #[path = "../benches/engines.rs"]
 mod engines;
@@ -164,6 +165,13 @@ fn main() {
             sum2,
         ),
         Job::new(
+            "copy into a new Vec (the floor of a one-shot rewrite)",
+            c,
+            (total, 0),
+            |h| (e.copy(h), 0),
+            sum2,
+        ),
+        Job::new(
             "rootrel replace_all (template)",
             c,
             (rep_want, 0),
@@ -222,6 +230,26 @@ fn main() {
         println!("| {} | {:.0} |", j.name, j.mbps());
     }
     println!();
+
+    if let Some(path) = std::env::args().skip_while(|a| a != "--svg").nth(1) {
+        let bars: Vec<(&str, f64)> = jobs
+            .iter()
+            .filter(|j| !j.name.starts_with("seed"))
+            .map(|j| (j.name, j.mbps()))
+            .collect();
+        std::fs::write(
+            &path,
+            svg(
+                &format!(
+                    "Throughput on the {label} ({:.1} MB), MB/s",
+                    total as f64 / 1e6
+                ),
+                &bars,
+            ),
+        )
+        .unwrap();
+        eprintln!("wrote {path}");
+    }
 
     println!("| target | ratio | goal |");
     println!("|---|---:|---:|");
@@ -321,4 +349,36 @@ fn main() {
             if ok { "✓" } else { "✗" }
         );
     }
+}
+
+/// A horizontal bar chart, log scale, one bar per engine, rootrel's bars highlighted.
+fn svg(title: &str, bars: &[(&str, f64)]) -> String {
+    let (w, left, row) = (900.0, 380.0, 26.0);
+    let h = 60.0 + row * bars.len() as f64 + 30.0;
+    let max = bars.iter().map(|b| b.1).fold(1.0, f64::max);
+    let (lo, hi) = (100f64.log10(), (max * 1.5).log10());
+    let x = |v: f64| left + (v.max(100.0).log10() - lo) / (hi - lo) * (w - left - 80.0);
+    let mut s = format!(
+        "<svg xmlns='http://www.w3.org/2000/svg' width='{w}' height='{h}' font-family='sans-serif' font-size='13'>\n\
+         <rect width='100%' height='100%' fill='white'/>\n<text x='10' y='24' font-size='16'>{title}</text>\n"
+    );
+    for tick in [100.0, 1000.0, 10000.0, 100000.0] {
+        if tick <= max * 1.5 {
+            let tx = x(tick);
+            s += &format!("<line x1='{tx}' y1='40' x2='{tx}' y2='{}' stroke='#ddd'/><text x='{tx}' y='{}' text-anchor='middle' fill='#666'>{tick}</text>\n", h - 25.0, h - 10.0);
+        }
+    }
+    for (i, (name, v)) in bars.iter().enumerate() {
+        let y = 48.0 + row * i as f64;
+        let color = if name.starts_with("rootrel") {
+            "#d9480f"
+        } else {
+            "#868e96"
+        };
+        s += &format!(
+            "<text x='{}' y='{}' text-anchor='end'>{name}</text><rect x='{left}' y='{y}' width='{}' height='{}' fill='{color}'/><text x='{}' y='{}'>{v:.0}</text>\n",
+            left - 8.0, y + 15.0, x(*v) - left, row - 8.0, x(*v) + 5.0, y + 15.0
+        );
+    }
+    s + "</svg>\n"
 }

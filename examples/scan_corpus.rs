@@ -3,6 +3,9 @@
 //!
 //!     ROOTREL_CORPUS=../shared/corpus/real cargo run --release --example scan_corpus -- 20
 //!     cargo run --release --example scan_corpus -- 20 text-no-lt   # a 1 MB adversarial shape
+//!
+//! With `STREAM=1` it rewrites (`absolutize`) through a `Rewriter` in 4 KiB chunks
+//! instead.
 
 #[path = "../tests/support/shapes.rs"]
 mod shapes;
@@ -29,9 +32,22 @@ fn main() {
         .unwrap()],
     };
     let mut n = 0;
+    let stream = std::env::var_os("STREAM").is_some();
+    let base = rootrel::Base::parse("https://go.dev").unwrap();
+    let mut out = Vec::new();
     for _ in 0..rounds {
         for p in &pages {
-            n += rootrel::find_iter(std::hint::black_box(p)).count();
+            if stream {
+                out.clear();
+                let mut rw = rootrel::Rewriter::new(&base, &mut out);
+                for c in p.chunks(4096) {
+                    rw.write(c).unwrap();
+                }
+                rw.end().unwrap();
+                n += out.len();
+            } else {
+                n += rootrel::find_iter(std::hint::black_box(p)).count();
+            }
         }
     }
     println!("{n} matches");
