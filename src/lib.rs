@@ -55,7 +55,7 @@
 extern crate alloc;
 
 /// The README's examples, compiled and run as doctests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "std"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 #[cfg(any(feature = "std", test))]

@@ -10,6 +10,27 @@ use crate::scan::{Scanner, Step};
 /// The default for [`Rewriter::with_max_buffer`]: 64 MiB.
 pub const DEFAULT_MAX_BUFFER: usize = 64 << 20;
 
+/// What a [`Rewriter`] (or [`rewrite`](crate::rewrite)) processed.
+///
+/// # Examples
+///
+/// ```
+/// let mut rw = rootrel::Rewriter::new("x", Vec::new());
+/// rw.write(b"<a src=/a> <b src=/b")?;
+/// let (out, stats) = rw.finish()?;
+/// assert_eq!((stats.bytes, stats.matches), (20, 2));
+/// assert_eq!(out, b"x> x");
+/// # Ok::<(), rootrel::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Stats {
+    /// Bytes of input.
+    pub bytes: u64,
+    /// Matches replaced.
+    pub matches: u64,
+}
+
 /// The error of a streaming [`Rewriter`].
 ///
 /// # Examples
@@ -208,29 +229,53 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
     /// assert_eq!(out, b"<a href=/");
     /// # Ok::<(), rootrel::Error>(())
     /// ```
-    pub fn end(mut self) -> Result<S, Error> {
+    pub fn end(self) -> Result<S, Error> {
+        self.finish().map(|(sink, _)| sink)
+    }
+
+    /// Like [`end`](Rewriter::end), and also returns the final [`Stats`].
+    ///
+    /// # Errors
+    ///
+    /// The error an earlier [`write`](Rewriter::write) returned, if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut rw = rootrel::Rewriter::new("[$4]", Vec::new());
+    /// rw.write(b"<a href=/x")?;
+    /// let (out, stats) = rw.finish()?;
+    /// assert_eq!((out, stats.matches), (b"[/x]".to_vec(), 1));
+    /// # Ok::<(), rootrel::Error>(())
+    /// ```
+    pub fn finish(mut self) -> Result<(S, Stats), Error> {
         if let Some(e) = self.error {
             return Err(e);
         }
         let buf = core::mem::take(&mut self.buf);
         let keep = self.drive_chunk(&buf, true);
         debug_assert_eq!(keep, buf.len());
-        Ok(self.sink)
+        let stats = self.stats();
+        Ok((self.sink, stats))
     }
 
-    /// The number of input bytes and matches seen so far (matches are counted when
-    /// decided).
+    /// The input bytes and matches seen so far (a match is counted once decided:
+    /// [`finish`](Rewriter::finish) gives the final figures).
     ///
     /// # Examples
     ///
     /// ```
     /// let mut rw = rootrel::Rewriter::new("x", Vec::new());
     /// rw.write(b"<a src=/a> <b src=/b")?;
-    /// assert_eq!(rw.stats(), (20, 1));
+    /// let stats = rw.stats();
+    /// assert_eq!((stats.bytes, stats.matches), (20, 1)); // the second is undecided
     /// # Ok::<(), rootrel::Error>(())
     /// ```
-    pub fn stats(&self) -> (u64, u64) {
-        (self.bytes, self.matches)
+    pub fn stats(&self) -> Stats {
+        Stats {
+            bytes: self.bytes,
+            matches: self.matches,
+        }
     }
 
     /// The number of bytes held back, undecided, right now.
@@ -312,13 +357,13 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
 }
 
 #[cfg(feature = "std")]
-pub use self::io::{rewrite, IoSink, Stats};
+pub use self::io::{rewrite, IoSink};
 
 #[cfg(feature = "std")]
 mod io {
     use std::io::{self, BufWriter, Read, Write};
 
-    use super::Rewriter;
+    use super::{Rewriter, Stats};
     use crate::replace::{Replacer, Sink};
 
     /// A [`Sink`] that writes to a `std::io::Write`, buffered, and keeps the first
@@ -401,16 +446,6 @@ mod io {
         }
     }
 
-    /// What [`rewrite`] processed.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    #[non_exhaustive]
-    pub struct Stats {
-        /// Bytes read.
-        pub bytes: u64,
-        /// Matches replaced.
-        pub matches: u64,
-    }
-
     /// Rewrites everything `reader` gives into `writer`, streaming in 64 KiB chunks
     /// with the memory bound of [`Rewriter`], and flushes `writer`.
     ///
@@ -449,10 +484,9 @@ mod io {
                 break;
             }
         }
-        let (bytes, matches) = rw.stats();
-        let sink = rw.end().map_err(io::Error::other)?;
+        let (sink, stats) = rw.finish().map_err(io::Error::other)?;
         let mut w = sink.into_result()?;
         w.flush()?;
-        Ok(Stats { bytes, matches })
+        Ok(stats)
     }
 }

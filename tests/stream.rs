@@ -157,6 +157,16 @@ fn cap_gives_an_error_and_a_correct_prefix() {
     assert_eq!(out, want);
 }
 
+/// The last match of an input is decided only at its end: the final statistics count it.
+#[test]
+fn stats_count_matches_decided_at_the_end() {
+    let base = Base::parse("https://go.dev").unwrap();
+    let mut out = Vec::new();
+    let stats = rootrel::rewrite(&b"<a href=/x> <b src=/y"[..], &mut out, &base).unwrap();
+    assert_eq!((stats.bytes, stats.matches), (21, 2));
+    assert_eq!(out, b"<a href=https://go.dev/x> <b src=https://go.dev/y");
+}
+
 #[test]
 fn rewrite_helper_counts_bytes_and_matches() {
     let page = seed_page();

@@ -53,9 +53,9 @@ fn stream<R: rootrel::Replacer>(input: &[u8], rep: R) -> (u64, u64, usize) {
     for c in input.chunks(64 << 10) {
         rw.write(c).unwrap();
     }
-    let (bytes, _) = rw.stats();
-    let sink = rw.end().unwrap();
+    let (sink, stats) = rw.finish().unwrap();
     let _ = sink; // ends the sink's borrow of `out_len`
+    let bytes = stats.bytes;
     let peak = PEAK.load(Relaxed) - before;
     (bytes, out_len, peak)
 }

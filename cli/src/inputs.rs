@@ -1,0 +1,88 @@
+//! Turning the command line's paths into a sorted list of inputs.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::{error, Outcome, Walk};
+
+/// One input: standard input or a file.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Input {
+    Stdin,
+    File(PathBuf),
+}
+
+impl fmt::Display for Input {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Input::Stdin => f.write_str("(standard input)"),
+            Input::File(p) => write!(f, "{}", p.display()),
+        }
+    }
+}
+
+/// The inputs named by `walk`: standard input when no path is given, `-` for standard
+/// input, files as given, and directories walked recursively for file names matching
+/// the globs. Files found in directories are sorted by path. Paths that cannot be read
+/// are reported (and `out.failed` set); the rest is still returned.
+pub(crate) fn collect(walk: &Walk, out: &mut Outcome) -> Vec<Input> {
+    if walk.paths.is_empty() {
+        return vec![Input::Stdin];
+    }
+    let globs = match globset(&walk.globs) {
+        Ok(g) => g,
+        Err(e) => {
+            error(&"--glob", &e);
+            out.failed = true;
+            return Vec::new();
+        }
+    };
+    let mut inputs = Vec::new();
+    for path in &walk.paths {
+        if path.as_os_str() == "-" {
+            inputs.push(Input::Stdin);
+            continue;
+        }
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => walk_dir(path, &globs, &mut inputs, out),
+            Ok(_) => inputs.push(Input::File(path.clone())),
+            Err(e) => {
+                error(&path.display(), &e);
+                out.failed = true;
+            }
+        }
+    }
+    inputs
+}
+
+fn globset(patterns: &[String]) -> Result<GlobSet, globset::Error> {
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        b.add(Glob::new(p)?);
+    }
+    b.build()
+}
+
+fn walk_dir(dir: &Path, globs: &GlobSet, inputs: &mut Vec<Input>, out: &mut Outcome) {
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        match entry {
+            Ok(e) if e.file_type().is_file() && globs.is_match(e.file_name()) => {
+                found.push(e.into_path())
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let at = e.path().unwrap_or(dir).display().to_string();
+                let why = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), |io| io.to_string());
+                error(&at, &why);
+                out.failed = true;
+            }
+        }
+    }
+    found.sort();
+    inputs.extend(found.into_iter().map(Input::File));
+}

@@ -1,0 +1,151 @@
+//! `rootrel`: find and rewrite root-relative links in files, directories and streams.
+//!
+//! Exit status, like grep's: 0 when something was found or rewritten, 1 when nothing
+//! was, 2 when an error occurred (other inputs are still processed; with `--quiet`, a
+//! match found still gives 0).
+
+mod find;
+mod inputs;
+mod progress;
+mod rewrite;
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  rootrel find page.html                       every match, as path:offset:text
+  rootrel find --count site/                   matches per file, walking site/
+  rootrel find --format php page.html          what PHP's var_dump(preg_match_all(...)) prints
+  rootrel find --format json - < page.html     JSON lines with the five group spans
+  rootrel rewrite --base https://go.dev page.html > out.html
+  rootrel rewrite --base https://go.dev --in-place --stats site/
+  curl -s https://go.dev/blog/ | rootrel rewrite --base https://go.dev
+  rootrel rewrite --template '$1$2$3https://cdn.example$4' page.html
+
+The regex: /(<\\s*[^>]*)(href=|src=)(.?)(\\/[^\\/])/m, with PHP's exact semantics.
+Exit status: 0 found or rewritten something, 1 nothing, 2 an error.";
+
+#[derive(Parser)]
+#[command(name = "rootrel", version, about = "Find and rewrite root-relative links (href=\"/...\", src=\"/...\") exactly as the PHP feed-reader regex does, without its failures.", after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the matches of the regex in each input.
+    #[command(after_help = EXAMPLES)]
+    Find(FindArgs),
+    /// Rewrite each input, making root-relative links absolute (or applying a template).
+    #[command(after_help = EXAMPLES)]
+    Rewrite(RewriteArgs),
+}
+
+#[derive(Parser)]
+struct Walk {
+    /// Files or directories (walked recursively); standard input when none or `-`.
+    paths: Vec<PathBuf>,
+    /// File-name patterns to take when walking directories (repeatable).
+    #[arg(long = "glob", value_name = "GLOB", default_values = ["*.html", "*.htm", "*.xhtml"])]
+    globs: Vec<String>,
+}
+
+#[derive(Parser)]
+struct FindArgs {
+    #[command(flatten)]
+    walk: Walk,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Print only the number of matches of each input.
+    #[arg(short, long)]
+    count: bool,
+    /// Print nothing; the exit status tells whether anything matched.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// `path:byte-offset:matched bytes`, like `grep -b -o` (bytes escaped when not
+    /// printable).
+    Text,
+    /// One JSON object per match: path, the five group spans, the matched text.
+    Json,
+    /// `s0 e0 s1 e1 s2 e2 s3 e3 s4 e4` per match (half-open byte offsets, groups 0 to 4).
+    Offsets,
+    /// PHP's `var_dump` of `preg_match_all(..., PREG_SET_ORDER)`, byte for byte.
+    Php,
+}
+
+#[derive(Parser)]
+struct RewriteArgs {
+    #[command(flatten)]
+    walk: Walk,
+    /// Base URL to put before root-relative links (http or https).
+    #[arg(
+        long,
+        value_name = "URL",
+        required_unless_present = "template",
+        conflicts_with = "template"
+    )]
+    base: Option<String>,
+    /// A PHP preg_replace template instead of --base ($1..$4, ${n}, \n, \\, \$).
+    #[arg(long, value_name = "TEMPLATE")]
+    template: Option<String>,
+    /// Replace each file with its rewritten version (atomically; permissions kept).
+    #[arg(short, long)]
+    in_place: bool,
+    /// Print the bytes read and matches rewritten on standard error.
+    #[arg(long)]
+    stats: bool,
+    /// The most undecided bytes held back in memory (an unclosed `<` run).
+    #[arg(long, value_name = "BYTES", default_value_t = rootrel::DEFAULT_MAX_BUFFER)]
+    max_buffer: usize,
+}
+
+/// What every command reports: whether something matched, whether something failed.
+#[derive(Default)]
+pub(crate) struct Outcome {
+    pub(crate) matched: bool,
+    pub(crate) failed: bool,
+}
+
+impl Outcome {
+    fn code(&self, quiet: bool) -> ExitCode {
+        match (self.matched, self.failed) {
+            (true, true) if quiet => ExitCode::from(0),
+            (_, true) => ExitCode::from(2),
+            (true, false) => ExitCode::from(0),
+            (false, false) => ExitCode::from(1),
+        }
+    }
+}
+
+/// Prints one error line: `rootrel: WHAT: WHY`.
+pub(crate) fn error(what: &dyn std::fmt::Display, why: &dyn std::fmt::Display) {
+    let _ = writeln!(io::stderr().lock(), "rootrel: {what}: {why}");
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Find(a) => {
+            let quiet = a.quiet;
+            find::run(a).code(quiet)
+        }
+        Command::Rewrite(a) => rewrite::run(a).code(false),
+    }
+}

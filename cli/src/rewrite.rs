@@ -1,0 +1,212 @@
+//! `rootrel rewrite`: each input rewritten, to standard output or in place, streaming.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Write};
+use std::path::Path;
+
+use rootrel::{Base, Replacer, Rewriter, Sink};
+
+use crate::inputs::{self, Input};
+use crate::{error, progress, Outcome, RewriteArgs};
+
+/// The replacement: a checked base URL or a PHP template.
+enum Rep {
+    Base(Base),
+    Template(Vec<u8>),
+}
+
+/// What one input gave.
+#[derive(Default)]
+struct Done {
+    bytes: u64,
+    matches: u64,
+}
+
+pub(crate) fn run(a: RewriteArgs) -> Outcome {
+    let mut out = Outcome::default();
+    let rep = match (&a.base, &a.template) {
+        (Some(b), _) => match Base::parse(b) {
+            Ok(b) => Rep::Base(b),
+            Err(e) => {
+                error(&"--base", &e);
+                out.failed = true;
+                return out;
+            }
+        },
+        (None, Some(t)) => Rep::Template(t.clone().into_bytes()),
+        (None, None) => unreachable!("clap requires --base or --template"),
+    };
+    let inputs = inputs::collect(&a.walk, &mut out);
+    if a.in_place && inputs.contains(&Input::Stdin) {
+        error(
+            &"--in-place",
+            &"standard input cannot be rewritten in place",
+        );
+        out.failed = true;
+        return out;
+    }
+    let bytes = inputs
+        .iter()
+        .map(|i| match i {
+            Input::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
+            Input::Stdin => 0,
+        })
+        .sum();
+    let bar = progress::bar(inputs.len(), bytes);
+    let mut total = Done::default();
+    let mut stdout = BufWriter::with_capacity(64 << 10, io::stdout().lock());
+    for input in &inputs {
+        let result = if a.in_place {
+            let Input::File(p) = input else {
+                unreachable!()
+            };
+            in_place(p, &rep, a.max_buffer)
+        } else {
+            let r = open(input).and_then(|r| stream(r, &mut stdout, &rep, a.max_buffer));
+            if let Err(e) = &r {
+                if is_stdout_error(e) {
+                    error(&"standard output", e);
+                    out.failed = true;
+                    return out;
+                }
+            }
+            r
+        };
+        match result {
+            Ok(d) => {
+                bar.inc(d.bytes);
+                out.matched |= d.matches > 0;
+                total.bytes += d.bytes;
+                total.matches += d.matches;
+            }
+            Err(e) => {
+                error(input, &e);
+                out.failed = true;
+            }
+        }
+    }
+    bar.finish_and_clear();
+    if let Err(e) = stdout.flush() {
+        error(&"standard output", &e);
+        out.failed = true;
+    }
+    if a.stats {
+        eprintln!(
+            "rootrel: {} input{}, {} bytes read, {} link{} rewritten",
+            inputs.len(),
+            if inputs.len() == 1 { "" } else { "s" },
+            total.bytes,
+            total.matches,
+            if total.matches == 1 { "" } else { "s" }
+        );
+    }
+    out
+}
+
+fn open(input: &Input) -> io::Result<Box<dyn Read>> {
+    Ok(match input {
+        Input::Stdin => Box::new(io::stdin().lock()),
+        Input::File(p) => Box::new(File::open(p)?),
+    })
+}
+
+/// A write error of standard output is told apart from a read error of an input:
+/// the former ends the run.
+#[derive(Debug)]
+struct StdoutError(io::Error);
+
+impl std::fmt::Display for StdoutError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for StdoutError {}
+
+fn is_stdout_error(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<StdoutError>())
+}
+
+/// A sink that writes to `w` and keeps its first error.
+struct WriteSink<'w, W: Write> {
+    w: &'w mut W,
+    error: Option<io::Error>,
+}
+
+impl<W: Write> Sink for WriteSink<'_, W> {
+    fn write(&mut self, bytes: &[u8]) {
+        if self.error.is_none() {
+            if let Err(e) = self.w.write_all(bytes) {
+                self.error = Some(e);
+            }
+        }
+    }
+}
+
+/// Streams `r` through a rewriter into `w` in 64 KiB chunks.
+fn stream<W: Write>(mut r: impl Read, w: &mut W, rep: &Rep, max_buffer: usize) -> io::Result<Done> {
+    match rep {
+        Rep::Base(b) => stream_with(&mut r, w, b, max_buffer),
+        Rep::Template(t) => stream_with(&mut r, w, t.as_slice(), max_buffer),
+    }
+}
+
+fn stream_with<W: Write, R: Replacer>(
+    r: &mut dyn Read,
+    w: &mut W,
+    rep: R,
+    max_buffer: usize,
+) -> io::Result<Done> {
+    let mut rw = Rewriter::new(rep, WriteSink { w, error: None }).with_max_buffer(max_buffer);
+    let mut chunk = vec![0u8; 64 << 10];
+    let to_stdout = |e: io::Error| io::Error::new(e.kind(), StdoutError(e));
+    loop {
+        let n = match r.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        rw.write(&chunk[..n]).map_err(io::Error::other)?;
+        if rw.sink().error.is_some() {
+            break;
+        }
+    }
+    let (sink, stats) = rw.finish().map_err(io::Error::other)?;
+    if let Some(e) = sink.error {
+        return Err(to_stdout(e));
+    }
+    Ok(Done {
+        bytes: stats.bytes,
+        matches: stats.matches,
+    })
+}
+
+/// Rewrites the file at `path` into a temporary file beside it, then renames it over
+/// the original, keeping its permissions. On any error the original is untouched.
+fn in_place(path: &Path, rep: &Rep, max_buffer: usize) -> io::Result<Done> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let meta = std::fs::metadata(path)?;
+    let input = File::open(path)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".rootrel-")
+        .tempfile_in(dir)?;
+    let done = {
+        let mut w = BufWriter::with_capacity(64 << 10, tmp.as_file_mut());
+        let d = stream(input, &mut w, rep, max_buffer).map_err(|e| match e.get_ref() {
+            Some(inner) if inner.is::<StdoutError>() => {
+                io::Error::new(e.kind(), format!("writing the temporary file: {inner}"))
+            }
+            _ => e,
+        })?;
+        w.flush()?;
+        d
+    };
+    tmp.as_file().set_permissions(meta.permissions())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(done)
+}
