@@ -1,0 +1,54 @@
+//! The streaming `Rewriter` with fuzz-chosen cut points against the one-shot result,
+//! for a template and for `absolutize`.
+#![no_main]
+
+#[path = "common.rs"]
+mod common;
+
+use std::fmt;
+
+use arbitrary::Arbitrary;
+use common::*;
+use libfuzzer_sys::fuzz_target;
+
+struct Input {
+    cuts: Vec<u16>,
+    haystack: Haystack,
+}
+
+impl<'a> Arbitrary<'a> for Input {
+    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
+        let n = u.int_in_range(0..=16)?;
+        let cuts = (0..n).map(|_| u.arbitrary()).collect::<Result<Vec<u16>, _>>()?;
+        Ok(Input { cuts, haystack: Haystack::arbitrary_take_rest(std::mem::replace(u, arbitrary::Unstructured::new(&[])))? })
+    }
+}
+
+impl fmt::Debug for Input {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "let cuts: &[usize] = &{:?};", self.cuts)?;
+        write!(f, "{:?}", self.haystack)
+    }
+}
+
+fn streamed<R: rootrel::Replacer>(h: &[u8], rep: R, cuts: &[usize]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut rw = rootrel::Rewriter::new(rep, &mut out);
+    let mut last = 0;
+    for &c in cuts.iter().chain([&h.len()]) {
+        rw.write(&h[last..c]).unwrap();
+        last = c;
+    }
+    rw.end().unwrap();
+    out
+}
+
+fuzz_target!(|input: Input| {
+    let h = &input.haystack.0;
+    let mut cuts: Vec<usize> = input.cuts.iter().map(|&c| usize::from(c).min(h.len())).collect();
+    cuts.sort();
+    let t: &[u8] = b"$1$2$3https://go.dev$4";
+    assert_eq!(streamed(h, t, &cuts), rootrel::replace_all(h, t).into_owned(), "{input:?}");
+    let base = rootrel::Base::parse("https://go.dev").unwrap();
+    assert_eq!(streamed(h, &base, &cuts), rootrel::absolutize(h, &base).into_owned(), "{input:?}");
+});
