@@ -20,7 +20,7 @@ impl<'a> Arbitrary<'a> for Input {
     fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
         let n = u.int_in_range(0..=16)?;
         let cuts = (0..n).map(|_| u.arbitrary()).collect::<Result<Vec<u16>, _>>()?;
-        Ok(Input { cuts, haystack: Haystack::arbitrary_take_rest(std::mem::replace(u, arbitrary::Unstructured::new(&[])))? })
+        Ok(Input { cuts, haystack: Haystack::arbitrary(u)? })
     }
 }
 

@@ -7,6 +7,7 @@ use arbitrary::{Arbitrary, Unstructured};
 
 #[path = "../../tests/support/php_template.rs"]
 mod php_template;
+#[allow(unused_imports)]
 pub use php_template::php_to_regex_template;
 
 pub const PATTERN: &str = r"(<\s*[^>]*)(href=|src=)(.?)(\/[^\/])";
@@ -36,7 +37,7 @@ pub struct Haystack(pub Vec<u8>);
 
 impl<'a> Arbitrary<'a> for Haystack {
     fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
-        Ok(Haystack(u.take_rest().to_vec()))
+        Ok(Haystack(u.bytes(u.len())?.to_vec()))
     }
     fn arbitrary_take_rest(u: Unstructured<'a>) -> arbitrary::Result<Self> {
         Ok(Haystack(u.take_rest().to_vec()))

@@ -38,7 +38,7 @@ impl<'a> Arbitrary<'a> for Input {
         }
         let host_len = u.int_in_range(1..=6)?;
         let host = (0..host_len).map(|_| u.choose(b"abcz09-.$").map(|&b| b as char)).collect::<Result<String, _>>()?;
-        Ok(Input { template, host, haystack: Haystack::arbitrary_take_rest(std::mem::replace(u, arbitrary::Unstructured::new(&[])))? })
+        Ok(Input { template, host, haystack: Haystack::arbitrary(u)? })
     }
 }
 
