@@ -23,11 +23,13 @@
 //! # How the scanner works
 //!
 //! Instead of visiting every `<`, the scanner looks for the rare literals (`href=`,
-//! `src=`) with [`memchr::memmem`], checks each one's tail in place, and only for valid
-//! candidates asks whether a run is open there, looking back to the last `>`. Once it
-//! has a candidate in an open run it finds the run's end with `memchr` and takes the
-//! last valid candidate before it. Every search starts where the previous search of the
-//! same kind stopped, so each byte is examined a bounded number of times: O(n) overall.
+//! `src=`) in one SIMD pass ([`crate::literal`]), checks each one's tail in place, and
+//! only for valid candidates asks whether a run is open there, looking back to the last
+//! `>`. When none is open it skips to the next `<`. Once it has a candidate in an open
+//! run it finds the run's end and takes the run's last valid candidate: from the forward
+//! search for short runs, looking back from the end for long ones. Every search starts
+//! where the previous search of the same kind stopped, so each byte is examined a
+//! bounded number of times: O(n) overall.
 //!
 //! The scanner is resumable: [`Scanner::step`] works on a window of input and, unless
 //! told the window reaches the end of the input (`eof`), says [`Step::NeedMore`] when
@@ -275,6 +277,7 @@ enum Phase {
 }
 
 /// What a search for the next valid candidate found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Next {
     Found(Candidate),
     /// No literal occurrence starts before the limit.
@@ -363,50 +366,25 @@ impl Scanner {
                             (h.len(), eof)
                         }
                     };
-                    if closed && gt - self.pos <= 256 {
-                        // A short run (nearly every run of real HTML): the literals
-                        // after `best` are few, and the forward search already has
-                        // them at hand. A literal starting before `gt` lies wholly
-                        // inside the run, as it holds no `>`.
-                        loop {
-                            match self.next_candidate(h, gt, eof) {
-                                Next::Found(c) => best = c,
-                                Next::None => break,
-                                Next::Undecided => {
-                                    self.phase = Phase::InRun {
-                                        start,
-                                        best,
-                                        gt_from: gt,
-                                    };
-                                    return Step::NeedMore;
-                                }
-                            }
-                        }
-                    } else if closed {
-                        // A long run may hold many literals: its last valid candidate
-                        // is found looking back from its end, one `=` at a time.
+                    // A literal starting before `gt` lies wholly inside the run, as it
+                    // holds no `>`. A long closed run may hold many literals: its last
+                    // valid candidate is found looking back from its end, one `=` at a
+                    // time. Otherwise (nearly every run of real HTML, and a run still
+                    // open at the end of a streaming window) the literals after `best`
+                    // are few and the forward search already has them at hand.
+                    let decided = if closed && gt.saturating_sub(self.pos) > 256 {
                         match self.last_candidate(h, gt, eof) {
-                            Next::Found(c) => best = c,
-                            Next::None => {}
-                            Next::Undecided => {
-                                self.phase = Phase::InRun {
-                                    start,
-                                    best,
-                                    gt_from: gt,
-                                };
-                                return Step::NeedMore;
+                            Next::Found(c) => {
+                                best = c;
+                                true
                             }
+                            Next::None => true,
+                            Next::Undecided => false,
                         }
                     } else {
-                        // Streaming, the run goes on past the window: keep `best` up to
-                        // date, so the driver can let go of the bytes before it.
-                        loop {
-                            match self.next_candidate(h, gt, eof) {
-                                Next::Found(c) => best = c,
-                                Next::None => break,
-                                Next::Undecided => break,
-                            }
-                        }
+                        self.forward(h, gt, eof, &mut best)
+                    };
+                    if !closed || !decided {
                         self.phase = Phase::InRun {
                             start,
                             best,
@@ -452,6 +430,18 @@ impl Scanner {
                 }
                 Tail::Invalid => self.pos = attr + 1,
                 Tail::Undecided => return Next::Undecided,
+            }
+        }
+    }
+
+    /// Moves `best` on to each later valid candidate whose literal starts before `end`,
+    /// searching forward. Returns `false` if a tail runs past the window (undecided).
+    fn forward(&mut self, h: &[u8], end: usize, eof: bool, best: &mut Candidate) -> bool {
+        loop {
+            match self.next_candidate(h, end, eof) {
+                Next::Found(c) => *best = c,
+                Next::None => return true,
+                Next::Undecided => return false,
             }
         }
     }
