@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use proptest::prelude::*;
 
 mod php_template;
+#[allow(unused_imports)]
 pub use php_template::php_to_regex_template;
 
 /// The seed regex, as PHP spells it (delimiters and the `m` flag aside).
