@@ -394,9 +394,22 @@ mod io {
             }
         }
 
-        /// A sink that writes every piece straight to `w` (for writers that buffer
-        /// already).
-        pub(crate) fn unbuffered(w: W) -> IoSink<W> {
+        /// A sink that writes every piece straight to `w`, for writers that buffer
+        /// already (a `BufWriter`, a `Vec<u8>`).
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use rootrel::{IoSink, Sink};
+        ///
+        /// let mut out = std::io::BufWriter::new(Vec::new());
+        /// let mut sink = IoSink::unbuffered(&mut out);
+        /// sink.write(b"abc");
+        /// sink.into_result()?;
+        /// assert_eq!(out.into_inner().unwrap(), b"abc");
+        /// # Ok::<(), std::io::Error>(())
+        /// ```
+        pub fn unbuffered(w: W) -> IoSink<W> {
             IoSink {
                 w: BufWriter::with_capacity(0, w),
                 error: None,

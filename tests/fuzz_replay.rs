@@ -1,6 +1,6 @@
 //! Replays, forever, every input kept in `tests/fuzz-regressions/` (crashes and
 //! differences found by fuzzing or by the property tests, minimised) and the fuzz seeds
-//! in `fuzz/seeds/`: `find_iter` against the regex crate, and streaming at every chunk
+//! in `fuzz/seeds/` and the bundled seed page: `find_iter` against the regex crate, and streaming at every chunk
 //! size against one-shot. Adding a file adds a test case.
 
 mod support;
@@ -36,6 +36,7 @@ fn replay_regressions_and_seeds() {
     let base = rootrel::Base::parse("https://go.dev").unwrap();
     let mut all = files("tests/fuzz-regressions");
     all.extend(files("fuzz/seeds"));
+    all.push(("seed page".into(), seed_page()));
     assert!(all.len() >= 8);
     for (name, h) in &all {
         assert_eq!(rootrel_spans(h), regex_spans(&re, h), "{name}");

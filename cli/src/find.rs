@@ -17,13 +17,7 @@ pub(crate) fn run(a: FindArgs) -> Outcome {
     let mut out = Outcome::default();
     let inputs = inputs::collect(&a.walk, &mut out);
     let multi = inputs.len() > 1;
-    let bytes = inputs
-        .iter()
-        .map(|i| match i {
-            Input::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
-            Input::Stdin => 0,
-        })
-        .sum();
+    let bytes = inputs::total_len(&inputs);
     let bar = progress::bar(inputs.len(), bytes);
     let mut w = BufWriter::with_capacity(64 << 10, io::stdout().lock());
     for batch in inputs.chunks(BATCH) {

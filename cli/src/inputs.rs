@@ -23,6 +23,17 @@ impl fmt::Display for Input {
     }
 }
 
+/// The total size of the files among `inputs` (for the progress bar).
+pub(crate) fn total_len(inputs: &[Input]) -> u64 {
+    inputs
+        .iter()
+        .map(|i| match i {
+            Input::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
+            Input::Stdin => 0,
+        })
+        .sum()
+}
+
 /// The inputs named by `walk`: standard input when no path is given, `-` for standard
 /// input, files as given, and directories walked recursively for file names matching
 /// the globs. Files found in directories are sorted by path. Paths that cannot be read

@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::Path;
 
-use rootrel::{Base, Replacer, Rewriter, Sink};
+use rootrel::{Base, IoSink, Replacer, Rewriter};
 
 use crate::inputs::{self, Input};
 use crate::{error, progress, Outcome, RewriteArgs};
@@ -45,13 +45,7 @@ pub(crate) fn run(a: RewriteArgs) -> Outcome {
         out.failed = true;
         return out;
     }
-    let bytes = inputs
-        .iter()
-        .map(|i| match i {
-            Input::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
-            Input::Stdin => 0,
-        })
-        .sum();
+    let bytes = inputs::total_len(&inputs);
     let bar = progress::bar(inputs.len(), bytes);
     let mut total = Done::default();
     let mut stdout = BufWriter::with_capacity(64 << 10, io::stdout().lock());
@@ -127,22 +121,6 @@ fn is_stdout_error(e: &io::Error) -> bool {
     e.get_ref().is_some_and(|inner| inner.is::<StdoutError>())
 }
 
-/// A sink that writes to `w` and keeps its first error.
-struct WriteSink<'w, W: Write> {
-    w: &'w mut W,
-    error: Option<io::Error>,
-}
-
-impl<W: Write> Sink for WriteSink<'_, W> {
-    fn write(&mut self, bytes: &[u8]) {
-        if self.error.is_none() {
-            if let Err(e) = self.w.write_all(bytes) {
-                self.error = Some(e);
-            }
-        }
-    }
-}
-
 /// Streams `r` through a rewriter into `w` in 64 KiB chunks.
 fn stream<W: Write>(mut r: impl Read, w: &mut W, rep: &Rep, max_buffer: usize) -> io::Result<Done> {
     match rep {
@@ -157,7 +135,7 @@ fn stream_with<W: Write, R: Replacer>(
     rep: R,
     max_buffer: usize,
 ) -> io::Result<Done> {
-    let mut rw = Rewriter::new(rep, WriteSink { w, error: None }).with_max_buffer(max_buffer);
+    let mut rw = Rewriter::new(rep, IoSink::unbuffered(w)).with_max_buffer(max_buffer);
     let mut chunk = vec![0u8; 64 << 10];
     let to_stdout = |e: io::Error| io::Error::new(e.kind(), StdoutError(e));
     loop {
@@ -168,14 +146,12 @@ fn stream_with<W: Write, R: Replacer>(
             Err(e) => return Err(e),
         };
         rw.write(&chunk[..n]).map_err(io::Error::other)?;
-        if rw.sink().error.is_some() {
+        if rw.sink().failed() {
             break;
         }
     }
     let (sink, stats) = rw.finish().map_err(io::Error::other)?;
-    if let Some(e) = sink.error {
-        return Err(to_stdout(e));
-    }
+    sink.into_result().map_err(to_stdout)?;
     Ok(Done {
         bytes: stats.bytes,
         matches: stats.matches,
