@@ -259,6 +259,27 @@ mod tests {
         v
     }
 
+    /// The byte-by-byte tail search on its own, over spans longer than one block.
+    #[test]
+    fn scalar_tail_agrees_with_naive() {
+        for len in 2..300 {
+            let h: Vec<u8> = b"xsrc=/f=c=".iter().copied().cycle().take(len).collect();
+            for from in [1, 2, 5, 63, 64, 65, 130] {
+                if from >= len {
+                    continue;
+                }
+                let mut got = Vec::new();
+                let mut at = from;
+                while let Some(b) = scalar_tail(&h, at) {
+                    assert!(b.end - b.base <= 64 && b.base >= at);
+                    got.extend((0..64).filter(|i| b.mask >> i & 1 == 1).map(|i| b.base + i));
+                    at = b.end;
+                }
+                assert_eq!(got, naive(&h, from), "len {len} from {from}");
+            }
+        }
+    }
+
     /// Every engine against the naive search, with pairs at every offset of a block,
     /// every byte value before an `=`, and dense runs of pairs.
     #[test]
