@@ -592,6 +592,11 @@ mod tests {
                 w_small <= 6 * small.len() && w_big <= 6 * big.len(),
                 "{name}: {w_small} bytes examined for 1 MB, {w_big} for 10 MB"
             );
+            // And the count is honest: every byte is looked at by some search.
+            assert!(
+                w_small + 8 >= small.len() && w_big + 8 >= big.len(),
+                "{name}: only {w_small} bytes examined for 1 MB, {w_big} for 10 MB"
+            );
             assert!(
                 w_big <= 11 * w_small,
                 "{name}: 10 MB took {w_big} units, 1 MB {w_small}"
