@@ -59,6 +59,16 @@ fn quirks_padded() {
         (b"<a src=/x src=//y>", 1),
         (b"<a\xff src=\xff/\xff>", 1),
         (b"<!-- <a href=/c> -->", 1),
+        // One byte off each literal, in every position: no match.
+        (b"<a xref=/x>", 0),
+        (b"<a hxef=/x>", 0),
+        (b"<a hrxf=/x>", 0),
+        (b"<a hrex=/x>", 0),
+        (b"<a xrc=/x>", 0),
+        (b"<a sxc=/x>", 0),
+        (b"<a srx=/x>", 0),
+        (b"<ahref=/x>", 1),
+        (b"<xsrc=/x>", 1),
     ];
     for &(case, n) in cases {
         for pad in 0..70 {
