@@ -204,14 +204,11 @@ impl Literals {
             Some((s, len)) if s >= k => Some((s - k, len)),
             _ => None,
         };
-        if self.base < k {
-            let gone = k - self.base;
-            self.mask = if gone >= 64 { 0 } else { self.mask >> gone };
-            self.base = 0;
-        } else {
-            self.base -= k;
-        }
-        self.scanned = self.scanned.saturating_sub(k);
+        // Forget the block at hand: the search resumes at `at`, a few bytes back at
+        // most, since no literal starts in `[pos, at)` but `hit`.
+        self.mask = 0;
+        self.base = self.at;
+        self.scanned = self.at;
     }
 }
 
