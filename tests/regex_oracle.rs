@@ -81,6 +81,41 @@ fn quirks_padded() {
     }
 }
 
+/// Runs longer than 256 bytes, whose last candidate is found looking back from the
+/// run's end: every tail shape, valid and invalid candidates after the valid one.
+#[test]
+fn long_runs() {
+    let re = regex_oracle();
+    let tails: &[&[u8]] = &[
+        b"href=\"/x\">",
+        b"href=/x>",
+        b"src='/x' data-src=\"//cdn\">",
+        b"href=\"/x\" src=\"https://y\">",
+        b"href=//x>",
+        b"src=>/x",
+        b"src=\n/x>",
+        b"href=\"/x\" src=/",
+        b"src=/",
+    ];
+    for filler in [250, 253, 256, 257, 260, 300, 1000, 5000] {
+        for tail in tails {
+            for head in [&b"<a "[..], b"<a href=\"/first\" ", b"<<b "] {
+                let mut h = head.to_vec();
+                h.extend(std::iter::repeat_n(b'y', filler));
+                h.push(b' ');
+                h.extend_from_slice(tail);
+                h.extend_from_slice(b" after <i src=/z>");
+                assert_eq!(
+                    rootrel_spans(&h),
+                    regex_spans(&re, &h),
+                    "filler {filler}: {}",
+                    show(&h)
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn group_numbering_and_accessors() {
     let h = br#"<p><a class="x" href='/docs/'>"#;
