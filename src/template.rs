@@ -64,9 +64,8 @@ pub(crate) fn expand<'t>(template: &'t [u8], mut emit: impl FnMut(Piece<'t>)) {
 /// after the reference. Past the end PHP sees its NUL terminator, spelled 0 here.
 fn backref(t: &[u8], i: usize) -> Option<(usize, usize)> {
     let at = |k: usize| t.get(k).copied().unwrap_or(0);
-    if at(i + 1) == 0 {
-        return None;
-    }
+    // PHP first returns "no reference" when the next byte is NUL; the digit test below
+    // refuses a NUL just the same, so that check is not repeated here.
     let brace = t[i] == b'$' && at(i + 1) == b'{';
     let mut w = i + 1 + usize::from(brace);
     let d = at(w);
