@@ -284,6 +284,36 @@ impl Replacer for NoExpand<'_> {
     }
 }
 
+/// Writes the bytes of `window` from `from` up to where `m`'s replacement goes, then
+/// the replacement; returns the offset in `window` where the unwritten rest starts.
+/// `offset` is where `window` starts in the whole input (for [`Captures::as_match`]).
+/// Shared by the one-shot functions and the streaming [`Rewriter`](crate::Rewriter).
+#[inline]
+pub(crate) fn write_match<R, S>(
+    rep: &mut R,
+    window: &[u8],
+    from: usize,
+    m: Match,
+    offset: usize,
+    dst: &mut S,
+) -> usize
+where
+    R: Replacer + ?Sized,
+    S: Sink + ?Sized,
+{
+    if let Some(ins) = rep.insertion() {
+        // `$1$2$3` + bytes + `$4`: the input with `ins` inserted before group 4.
+        let at = m.path().start;
+        dst.write(&window[from..at]);
+        dst.write(ins);
+        at
+    } else {
+        dst.write(&window[from..m.start()]);
+        rep.replace_append(&Captures::new(window, m, offset), dst);
+        m.end()
+    }
+}
+
 /// Writes `haystack` with every match replaced to `dst`; returns the number of matches.
 pub(crate) fn replace_to<R, S>(haystack: &[u8], mut rep: R, dst: &mut S) -> usize
 where
@@ -292,20 +322,9 @@ where
 {
     let mut last = 0;
     let mut n = 0;
-    if let Some(ins) = rep.insertion() {
-        for m in find_iter(haystack) {
-            dst.write(&haystack[last..m.path().start]);
-            dst.write(ins);
-            last = m.path().start;
-            n += 1;
-        }
-    } else {
-        for m in find_iter(haystack) {
-            dst.write(&haystack[last..m.start()]);
-            rep.replace_append(&Captures::new(haystack, m, 0), dst);
-            last = m.end();
-            n += 1;
-        }
+    for m in find_iter(haystack) {
+        last = write_match(&mut rep, haystack, last, m, 0, dst);
+        n += 1;
     }
     dst.write(&haystack[last..]);
     n

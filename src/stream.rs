@@ -4,7 +4,7 @@
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::replace::{Captures, Replacer, Sink};
+use crate::replace::{write_match, Replacer, Sink};
 use crate::scan::{Scanner, Step};
 
 /// The default for [`Rewriter::with_max_buffer`]: 64 MiB.
@@ -311,27 +311,18 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
     /// done with; the scanner's offsets then start after them.
     fn drive_chunk(&mut self, window: &[u8], eof: bool) -> usize {
         let mut done = 0; // bytes of `window` written out
-        let mut ins = self.replacer.insertion().is_some();
         loop {
             match self.scanner.step(window, eof) {
                 Step::Match(m) => {
                     self.matches += 1;
-                    if ins {
-                        let at = m.path().start;
-                        self.sink.write(&window[done..at]);
-                        // `insertion` is asked again to keep the borrow short.
-                        if let Some(bytes) = self.replacer.insertion() {
-                            self.sink.write(bytes);
-                        } else {
-                            ins = false;
-                        }
-                        done = at;
-                    } else {
-                        self.sink.write(&window[done..m.start()]);
-                        let caps = Captures::new(window, m, self.offset as usize);
-                        self.replacer.replace_append(&caps, &mut self.sink);
-                        done = m.end();
-                    }
+                    done = write_match(
+                        &mut self.replacer,
+                        window,
+                        done,
+                        m,
+                        self.offset as usize,
+                        &mut self.sink,
+                    );
                 }
                 Step::Done => {
                     self.sink.write(&window[done..]);
@@ -340,6 +331,9 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
                 }
                 Step::NeedMore => {
                     let p = self.scanner.pending(window);
+                    // Inserting before group 4 needs nothing before the candidate;
+                    // any other replacement may use group 1, from the run's `<`.
+                    let ins = self.replacer.insertion().is_some();
                     let held_from = if ins { p.candidate } else { p.run_start };
                     let keep = held_from
                         .map_or(p.scan_from, |h| h.min(p.scan_from))
@@ -479,27 +473,49 @@ mod io {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn rewrite<Rd: Read, W: Write, R: Replacer>(
-        mut reader: Rd,
+        reader: Rd,
         writer: W,
         replacer: R,
     ) -> io::Result<Stats> {
         let mut rw = Rewriter::new(replacer, IoSink::new(writer));
-        let mut chunk = std::vec![0u8; 64 << 10];
-        loop {
-            let n = match reader.read(&mut chunk) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            rw.write(&chunk[..n]).map_err(io::Error::other)?;
-            if rw.sink.failed() {
-                break;
-            }
-        }
+        rw.read_from(reader)?;
         let (sink, stats) = rw.finish().map_err(io::Error::other)?;
         let mut w = sink.into_result()?;
         w.flush()?;
         Ok(stats)
+    }
+
+    impl<R: Replacer, W: Write> Rewriter<R, IoSink<W>> {
+        /// Feeds everything `reader` gives, in 64 KiB chunks, and stops early if the
+        /// sink fails (its error then comes from [`IoSink::into_result`]). Call
+        /// [`finish`](Rewriter::finish) or [`end`](Rewriter::end) after it.
+        ///
+        /// # Errors
+        ///
+        /// The first error reading, or [`Error::BufferLimit`](crate::Error::BufferLimit)
+        /// as an `io::Error` of kind `Other`.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// let mut rw = rootrel::Rewriter::new("[$4]", rootrel::IoSink::new(Vec::new()));
+        /// rw.read_from(&b"<a href=/x>"[..])?;
+        /// let (sink, stats) = rw.finish().map_err(std::io::Error::other)?;
+        /// assert_eq!((sink.into_result()?, stats.matches), (b"[/x]>".to_vec(), 1));
+        /// # Ok::<(), std::io::Error>(())
+        /// ```
+        pub fn read_from<Rd: Read>(&mut self, mut reader: Rd) -> io::Result<()> {
+            let mut chunk = std::vec![0u8; 64 << 10];
+            while !self.sink.failed() {
+                let n = match reader.read(&mut chunk) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(e),
+                };
+                self.write(&chunk[..n]).map_err(io::Error::other)?;
+            }
+            Ok(())
+        }
     }
 }

@@ -136,20 +136,8 @@ fn stream_with<W: Write, R: Replacer>(
     max_buffer: usize,
 ) -> io::Result<Done> {
     let mut rw = Rewriter::new(rep, IoSink::unbuffered(w)).with_max_buffer(max_buffer);
-    let mut chunk = vec![0u8; 64 << 10];
     let to_stdout = |e: io::Error| io::Error::new(e.kind(), StdoutError(e));
-    loop {
-        let n = match r.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        rw.write(&chunk[..n]).map_err(io::Error::other)?;
-        if rw.sink().failed() {
-            break;
-        }
-    }
+    rw.read_from(r)?;
     let (sink, stats) = rw.finish().map_err(io::Error::other)?;
     sink.into_result().map_err(to_stdout)?;
     Ok(Done {
