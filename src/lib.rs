@@ -66,6 +66,7 @@ mod base;
 mod find;
 mod literal;
 mod matches;
+mod probe;
 #[cfg(feature = "alloc")]
 mod replace;
 mod scan;

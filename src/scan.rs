@@ -36,7 +36,9 @@
 //! the next decision depends on bytes it has not seen. The slice driver
 //! ([`crate::FindIter`]) always passes `eof = true`.
 
-use memchr::{memchr, memrchr};
+use memchr::memrchr;
+
+use crate::probe::{find as first, rfind};
 
 use crate::literal::Engine;
 use crate::Match;
@@ -212,33 +214,6 @@ impl Literals {
     }
 }
 
-/// The last `>` in `h[from..to]`, byte by byte over short spans, `memrchr` beyond.
-#[inline(always)]
-fn last_gt(h: &[u8], from: usize, to: usize) -> Option<usize> {
-    let short = to.saturating_sub(32).max(from);
-    if let Some(i) = h[short..to].iter().rposition(|&b| b == b'>') {
-        return Some(short + i);
-    }
-    if from == short {
-        return None;
-    }
-    memrchr(b'>', &h[from..short]).map(|i| from + i)
-}
-
-/// The first `b` in `h[from..]`, byte by byte over a short span, `memchr` beyond.
-#[inline(always)]
-fn first(b: u8, h: &[u8], from: usize) -> Option<usize> {
-    let rest = h.get(from..)?;
-    let short = rest.len().min(32);
-    if let Some(i) = rest[..short].iter().position(|&x| x == b) {
-        return Some(from + i);
-    }
-    if short == rest.len() {
-        return None;
-    }
-    memchr(b, &rest[short..]).map(|i| from + short + i)
-}
-
 /// See [`Scanner::pending`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Pending {
@@ -333,7 +308,7 @@ impl Scanner {
                         } else {
                             // No run is open here, so no literal before the next `<`
                             // can match: skip straight to it.
-                            let lt = first(b'<', h, c.attr);
+                            let lt = first(b'<', h, c.attr, h.len());
                             work!(self, lt.map_or(h.len(), |i| i + 1) - c.attr);
                             match lt {
                                 Some(lt) => (self.pos, self.checked) = (lt, lt),
@@ -353,7 +328,7 @@ impl Scanner {
                     mut best,
                     gt_from,
                 } => {
-                    let (gt, closed) = match first(b'>', h, gt_from) {
+                    let (gt, closed) = match first(b'>', h, gt_from.min(h.len()), h.len()) {
                         Some(i) => {
                             work!(self, i + 1 - gt_from);
                             (i, true)
@@ -536,16 +511,16 @@ impl Scanner {
     /// Brings the run state from `checked` up to `to` (Fact 3).
     #[inline]
     fn track(&mut self, h: &[u8], to: usize) {
-        match last_gt(h, self.checked, to) {
+        match rfind(b'>', h, self.checked, to) {
             Some(g) => {
                 work!(self, to - g);
-                self.open = first(b'<', &h[..to], g + 1);
+                self.open = first(b'<', h, g + 1, to);
                 work!(self, self.open.map_or(to, |s| s + 1) - (g + 1));
             }
             None => {
                 work!(self, to - self.checked);
                 if self.open.is_none() {
-                    self.open = first(b'<', &h[..to], self.checked);
+                    self.open = first(b'<', h, self.checked, to);
                     work!(self, self.open.map_or(to, |s| s + 1) - self.checked);
                 }
             }
