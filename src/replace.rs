@@ -192,8 +192,14 @@ pub trait Replacer {
 
     /// If every replacement is `$1$2$3` + a fixed byte string + `$4` (the match with
     /// bytes inserted before group 4), returns those bytes. The rewriters then insert
-    /// them without holding group 1 in memory; see [`Rewriter`](crate::Rewriter). The
-    /// default returns `None`, which is always correct.
+    /// them directly, and without holding group 1 in memory; see
+    /// [`Rewriter`](crate::Rewriter). Templates of that form (`$1$2$3https://go.dev$4`,
+    /// `${1}${2}${3}x${4}`, ...) answer with their literal part, [`&Base`](crate::Base)
+    /// with its URL. The default returns `None`, which is always correct.
+    ///
+    /// It is asked once per call of the one-shot functions and once per chunk by
+    /// [`Rewriter`](crate::Rewriter), not per match, so it must give the same answer
+    /// every time.
     ///
     /// # Examples
     ///
@@ -202,7 +208,8 @@ pub trait Replacer {
     ///
     /// let base = rootrel::Base::parse("https://go.dev").unwrap();
     /// assert_eq!((&base).insertion(), Some(&b"https://go.dev"[..]));
-    /// assert_eq!("$1$2$3x$4".insertion(), None);
+    /// assert_eq!("$1$2$3x$4".insertion(), Some(&b"x"[..]));
+    /// assert_eq!("$2$1$3x$4".insertion(), None);
     /// ```
     fn insertion(&mut self) -> Option<&[u8]> {
         None
@@ -223,12 +230,22 @@ impl Replacer for &[u8] {
     fn replace_append<S: Sink + ?Sized>(&mut self, caps: &Captures<'_>, dst: &mut S) {
         expand_template(self, caps, dst);
     }
+
+    #[inline]
+    fn insertion(&mut self) -> Option<&[u8]> {
+        template::insertion(self)
+    }
 }
 
 impl<const N: usize> Replacer for &[u8; N] {
     #[inline]
     fn replace_append<S: Sink + ?Sized>(&mut self, caps: &Captures<'_>, dst: &mut S) {
         expand_template(&self[..], caps, dst);
+    }
+
+    #[inline]
+    fn insertion(&mut self) -> Option<&[u8]> {
+        template::insertion(&self[..])
     }
 }
 
@@ -237,6 +254,11 @@ impl Replacer for &str {
     fn replace_append<S: Sink + ?Sized>(&mut self, caps: &Captures<'_>, dst: &mut S) {
         expand_template(self.as_bytes(), caps, dst);
     }
+
+    #[inline]
+    fn insertion(&mut self) -> Option<&[u8]> {
+        template::insertion(self.as_bytes())
+    }
 }
 
 impl Replacer for &alloc::string::String {
@@ -244,12 +266,22 @@ impl Replacer for &alloc::string::String {
     fn replace_append<S: Sink + ?Sized>(&mut self, caps: &Captures<'_>, dst: &mut S) {
         expand_template(self.as_bytes(), caps, dst);
     }
+
+    #[inline]
+    fn insertion(&mut self) -> Option<&[u8]> {
+        template::insertion(self.as_bytes())
+    }
 }
 
 impl Replacer for &Vec<u8> {
     #[inline]
     fn replace_append<S: Sink + ?Sized>(&mut self, caps: &Captures<'_>, dst: &mut S) {
         expand_template(self, caps, dst);
+    }
+
+    #[inline]
+    fn insertion(&mut self) -> Option<&[u8]> {
+        template::insertion(self)
     }
 }
 
@@ -284,33 +316,53 @@ impl Replacer for NoExpand<'_> {
     }
 }
 
-/// Writes the bytes of `window` from `from` up to where `m`'s replacement goes, then
-/// the replacement; returns the offset in `window` where the unwritten rest starts.
-/// `offset` is where `window` starts in the whole input (for [`Captures::as_match`]).
-/// Shared by the one-shot functions and the streaming [`Rewriter`](crate::Rewriter).
-#[inline]
-pub(crate) fn write_match<R, S>(
-    rep: &mut R,
-    window: &[u8],
-    from: usize,
-    m: Match,
-    offset: usize,
-    dst: &mut S,
-) -> usize
-where
-    R: Replacer + ?Sized,
-    S: Sink + ?Sized,
-{
-    if let Some(ins) = rep.insertion() {
-        // `$1$2$3` + bytes + `$4`: the input with `ins` inserted before group 4.
-        let at = m.path().start;
-        dst.write(&window[from..at]);
-        dst.write(ins);
-        at
-    } else {
-        dst.write(&window[from..m.start()]);
-        rep.replace_append(&Captures::new(window, m, offset), dst);
-        m.end()
+/// How a replacer is applied, decided once per call (or per streaming chunk) rather than
+/// once per match: by inserting fixed bytes before group 4, or through the replacer.
+pub(crate) enum Plan<'r, R: ?Sized> {
+    Insert(&'r [u8]),
+    Replace(&'r mut R),
+}
+
+impl<'r, R: Replacer + ?Sized> Plan<'r, R> {
+    #[inline]
+    pub(crate) fn new(rep: &'r mut R) -> Plan<'r, R> {
+        // Asked twice: returning the first answer's borrow from one arm and `rep` from
+        // the other is more than the borrow checker accepts.
+        if rep.insertion().is_some() {
+            Plan::Insert(rep.insertion().unwrap_or_default())
+        } else {
+            Plan::Replace(rep)
+        }
+    }
+
+    /// Writes the bytes of `window` from `from` up to where `m`'s replacement goes,
+    /// then the replacement; returns the offset in `window` where the unwritten rest
+    /// starts. `offset` is where `window` starts in the whole input (for
+    /// [`Captures::as_match`]). Shared by the one-shot functions and the streaming
+    /// [`Rewriter`](crate::Rewriter).
+    #[inline]
+    pub(crate) fn write<S: Sink + ?Sized>(
+        &mut self,
+        window: &[u8],
+        from: usize,
+        m: Match,
+        offset: usize,
+        dst: &mut S,
+    ) -> usize {
+        match self {
+            Plan::Insert(ins) => {
+                // `$1$2$3` + bytes + `$4`: the input with `ins` inserted before group 4.
+                let at = m.path().start;
+                dst.write(&window[from..at]);
+                dst.write(ins);
+                at
+            }
+            Plan::Replace(rep) => {
+                dst.write(&window[from..m.start()]);
+                rep.replace_append(&Captures::new(window, m, offset), dst);
+                m.end()
+            }
+        }
     }
 }
 
@@ -320,10 +372,11 @@ where
     R: Replacer,
     S: Sink + ?Sized,
 {
+    let mut plan = Plan::new(&mut rep);
     let mut last = 0;
     let mut n = 0;
     for m in find_iter(haystack) {
-        last = write_match(&mut rep, haystack, last, m, 0, dst);
+        last = plan.write(haystack, last, m, 0, dst);
         n += 1;
     }
     dst.write(&haystack[last..]);

@@ -4,7 +4,7 @@
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::replace::{write_match, Replacer, Sink};
+use crate::replace::{Plan, Replacer, Sink};
 use crate::scan::{Scanner, Step};
 
 /// The default for [`Rewriter::with_max_buffer`]: 64 MiB.
@@ -83,8 +83,8 @@ impl std::error::Error for Error {}
 ///
 /// The rewriter holds back only the bytes whose output is not decided yet:
 ///
-/// - with a replacer that only inserts before group 4 ([`&Base`](crate::Base), see
-///   [`Replacer::insertion`]): from the latest candidate (an `href=`/`src=` whose tail
+/// - with a replacer that only inserts before group 4 ([`&Base`](crate::Base), a
+///   template of the form `$1$2$3…$4`; see [`Replacer::insertion`]): from the latest candidate (an `href=`/`src=` whose tail
 ///   matches) to the end of its `<…` run, since a later candidate in the same run would
 ///   take its place; otherwise at most the last few bytes;
 /// - with any other replacer: the current `<…` run, from its `<` up to its `>`, as soon
@@ -311,18 +311,12 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
     /// done with; the scanner's offsets then start after them.
     fn drive_chunk(&mut self, window: &[u8], eof: bool) -> usize {
         let mut done = 0; // bytes of `window` written out
+        let mut plan = Plan::new(&mut self.replacer);
         loop {
             match self.scanner.step(window, eof) {
                 Step::Match(m) => {
                     self.matches += 1;
-                    done = write_match(
-                        &mut self.replacer,
-                        window,
-                        done,
-                        m,
-                        self.offset as usize,
-                        &mut self.sink,
-                    );
+                    done = plan.write(window, done, m, self.offset as usize, &mut self.sink);
                 }
                 Step::Done => {
                     self.sink.write(&window[done..]);
@@ -333,8 +327,10 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
                     let p = self.scanner.pending(window);
                     // Inserting before group 4 needs nothing before the candidate;
                     // any other replacement may use group 1, from the run's `<`.
-                    let ins = self.replacer.insertion().is_some();
-                    let held_from = if ins { p.candidate } else { p.run_start };
+                    let held_from = match plan {
+                        Plan::Insert(_) => p.candidate,
+                        Plan::Replace(_) => p.run_start,
+                    };
                     let keep = held_from
                         .map_or(p.scan_from, |h| h.min(p.scan_from))
                         .max(done);

@@ -60,6 +60,26 @@ pub(crate) fn expand<'t>(template: &'t [u8], mut emit: impl FnMut(Piece<'t>)) {
     flush(lit, template.len(), &mut emit);
 }
 
+/// The bytes `t` inserts before group 4 when its expansion is `$1$2$3`, one literal run
+/// (possibly empty), then `$4` and nothing else: then the replacement is the match with
+/// those bytes inserted, whatever the match. `None` for any other template.
+pub(crate) fn insertion(t: &[u8]) -> Option<&[u8]> {
+    // The pieces seen so far: 0..=3 groups 1 to 3, then the literal, then group 4.
+    let mut seen = 0;
+    let mut lit: &[u8] = &[];
+    let mut ok = true;
+    expand(t, |p| match (seen, p) {
+        (0..=2, Piece::Group(n)) if n == seen + 1 => seen += 1,
+        (3, Piece::Literal(b)) => {
+            lit = b;
+            seen = 4;
+        }
+        (3 | 4, Piece::Group(4)) => seen = 5,
+        _ => ok = false,
+    });
+    (ok && seen == 5).then_some(lit)
+}
+
 /// PHP's `preg_get_backref` at `t[i]` (a `\` or `$`): the group number and the offset
 /// after the reference. Past the end PHP sees its NUL terminator, spelled 0 here.
 fn backref(t: &[u8], i: usize) -> Option<(usize, usize)> {
@@ -122,5 +142,37 @@ mod tests {
         assert_eq!(pieces(b"$x\\y"), [L(b"$x\\y")]);
         assert_eq!(pieces(b"a\\x\\$"), [L(b"a\\x"), L(b"$")]);
         assert_eq!(pieces(b"$\0"), [L(b"$\0")]);
+    }
+
+    #[test]
+    fn insertion_forms() {
+        let yes: [(&[u8], &[u8]); 6] = [
+            (b"$1$2$3https://go.dev$4", b"https://go.dev"),
+            (b"${1}${2}${3}https://go.dev${4}", b"https://go.dev"),
+            (b"\\1\\2$3x${4}", b"x"),
+            (b"$01$02$03x$04", b"x"),
+            (b"$1$2$3$4", b""),
+            (b"$1$2${3}5$4", b"5"),
+        ];
+        for (t, ins) in yes {
+            assert_eq!(insertion(t), Some(ins), "{:?}", core::str::from_utf8(t));
+        }
+        let no: [&[u8]; 12] = [
+            b"",
+            b"$0",
+            b"$1$2$3x$4y",
+            b"y$1$2$3x$4",
+            b"$1$3$2x$4",
+            b"$1$2$34",
+            b"$1$2$3x\\\\$4",
+            b"$1$2$3x$5",
+            b"$1$2x$4",
+            b"$1$2$3x$4$4",
+            b"$1$2$3x\\$4",
+            b"$1$2$3x$4\\",
+        ];
+        for t in no {
+            assert_eq!(insertion(t), None, "{:?}", core::str::from_utf8(t));
+        }
     }
 }

@@ -55,6 +55,43 @@ proptest! {
     }
 }
 
+/// Templates of the insertion form take the direct path (`Replacer::insertion`); near
+/// misses take the template walk. Both agree with the regex crate, one-shot and
+/// streaming.
+#[test]
+fn insertion_templates_match_regex_replace_all() {
+    use rootrel::Replacer;
+    let n = cases(4_000) as usize;
+    let templates = sample(insertion_template(), n, 21);
+    let inputs = sample(tricky_input(), n, 22);
+    let mut inserting = 0;
+    for (t, h) in templates.iter().zip(&inputs) {
+        if t.as_slice().insertion().is_some() {
+            inserting += 1;
+        }
+        let want = regex_replace(t, h);
+        let got = replace_all(h, t.as_slice());
+        assert_eq!(show(&got), show(&want), "template {}", show(t));
+        let mut streamed = Vec::new();
+        let mut rw = rootrel::Rewriter::new(t.as_slice(), &mut streamed);
+        for c in h.chunks(3) {
+            rw.write(c).unwrap();
+        }
+        rw.end().unwrap();
+        assert_eq!(
+            show(&streamed),
+            show(&want),
+            "template {} streamed",
+            show(t)
+        );
+    }
+    // Both paths were taken, each many times.
+    assert!(
+        inserting > n / 4 && inserting < n * 9 / 10,
+        "{inserting} of {n}"
+    );
+}
+
 #[test]
 fn borrowed_when_nothing_matches() {
     assert!(matches!(

@@ -43,6 +43,7 @@ fn check_all(h: &[u8], cuts: &[usize]) -> Result<(), TestCaseError> {
     let offsets = |m: &Match| format!("[{:?}]", m.range());
     for t in [
         &b"$1$2$3https://go.dev$4"[..],
+        b"$1$2$3https://go.dev$4$5",
         b"",
         b"\\\\${4}$0$1",
         b"<$2>",
@@ -118,12 +119,13 @@ proptest! {
 
 #[test]
 fn cap_gives_an_error_and_a_correct_prefix() {
-    // A 1 MB `<` run with its candidate at the end: a template must hold the whole
-    // run, since the match would start at its `<`.
+    // A 1 MB `<` run with its candidate at the end: a template that uses group 1 must
+    // hold the whole run, since the match would start at its `<` (`$5` is empty, but it
+    // keeps the template out of the insertion form).
     let mut h = b"<p>before</p><div ".to_vec();
     h.extend(std::iter::repeat_n(b'y', 1 << 20));
     h.extend_from_slice(b" src=/x> after");
-    let t = "$1$2$3http://h$4";
+    let t = "$1$2$3http://h$4$5";
     let want = replace_all(&h, t).into_owned();
     let mut out = Vec::new();
     let mut rw = Rewriter::new(t, &mut out).with_max_buffer(64 << 10);
@@ -145,10 +147,19 @@ fn cap_gives_an_error_and_a_correct_prefix() {
     assert_eq!(rw.write(b"more"), Err(err), "the error sticks");
     assert_eq!(rw.end().map(|_| ()), Err(err));
     assert_eq!(out, want[..13], "what was written is correct");
-    // Inserting only needs nothing before the candidate: bounded memory.
+    // Inserting only needs nothing before the candidate: bounded memory, for a base
+    // and for a template of the insertion form alike.
     let base = Base::parse("http://h").unwrap();
     let mut out = Vec::new();
     let mut rw = Rewriter::new(&base, &mut out).with_max_buffer(64 << 10);
+    for c in h.chunks(4096) {
+        rw.write(c).unwrap();
+        assert!(rw.held() < 64, "held {}", rw.held());
+    }
+    rw.end().unwrap();
+    assert_eq!(out, want);
+    let mut out = Vec::new();
+    let mut rw = Rewriter::new("${1}${2}${3}http://h${4}", &mut out).with_max_buffer(64 << 10);
     for c in h.chunks(4096) {
         rw.write(c).unwrap();
         assert!(rw.held() < 64, "held {}", rw.held());

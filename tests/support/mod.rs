@@ -348,6 +348,41 @@ pub const TEMPLATE_PIECES: &[&[u8]] = &[
     b"\xff",
 ];
 
+/// A template close to the insertion form `$1$2$3…$4`: the three groups and group 4 in
+/// each spelling PHP accepts, a middle drawn from [`TEMPLATE_PIECES`] (often plain
+/// literal bytes, sometimes escapes or references), now and then something after.
+pub fn insertion_template() -> impl Strategy<Value = Vec<u8>> {
+    let group = |n: u8| {
+        proptest::sample::select(vec![
+            format!("${n}"),
+            format!("${{{n}}}"),
+            format!("\\{n}"),
+            format!("$0{n}"),
+        ])
+    };
+    let middle = proptest::prop_oneof![
+        3 => "[a-z:/.]{0,12}".prop_map(String::into_bytes),
+        1 => proptest::collection::vec(proptest::sample::select(TEMPLATE_PIECES), 0..3)
+            .prop_map(|v| v.concat()),
+    ];
+    let after = proptest::prop_oneof![
+        4 => Just(Vec::new()),
+        1 => proptest::collection::vec(proptest::sample::select(TEMPLATE_PIECES), 1..2)
+            .prop_map(|v| v.concat()),
+    ];
+    (group(1), group(2), group(3), middle, group(4), after).prop_map(|(a, b, c, m, d, e)| {
+        [
+            a.as_bytes(),
+            b.as_bytes(),
+            c.as_bytes(),
+            &m,
+            d.as_bytes(),
+            &e,
+        ]
+        .concat()
+    })
+}
+
 /// A PHP template drawn from [`TEMPLATE_PIECES`].
 pub fn php_template() -> impl Strategy<Value = Vec<u8>> {
     proptest::collection::vec(proptest::sample::select(TEMPLATE_PIECES), 0..8)
