@@ -89,7 +89,7 @@ impl Iterator for FindIter<'_> {
         if self.done {
             return None;
         }
-        match self.scanner.step(self.haystack, true) {
+        match self.scanner.step::<true>(self.haystack) {
             Step::Match(m) => Some(m),
             // `NeedMore` cannot follow `eof = true`; treat it as the end all the same.
             Step::Done | Step::NeedMore => {

@@ -55,6 +55,30 @@ pub(crate) fn rfind(b: u8, h: &[u8], from: usize, to: usize) -> Option<usize> {
     memrchr(b, &h[from..start]).map(|i| from + i)
 }
 
+/// The run state just before `to`, from the 64 bytes before it: `Some((gt, lt))` with
+/// `gt` the last `>` in `h[from..to]` and `lt` the first `<` after it (after `from`
+/// when there is no `>`), both before `to`. `None` when the window cannot tell: no `>`
+/// in it and `from` lies before it, or fewer than 64 bytes precede `to`.
+#[inline(always)]
+pub(crate) fn run_state(
+    h: &[u8],
+    from: usize,
+    to: usize,
+) -> Option<(Option<usize>, Option<usize>)> {
+    debug_assert!(from <= to && to <= h.len());
+    let start = to.checked_sub(W)?;
+    let (gm, lm) = eq_masks(h, start, b'>', b'<');
+    let (gm, lm) = (within(gm, start, from, to), within(lm, start, from, to));
+    let lowest = |m: u64| (m != 0).then(|| start + m.trailing_zeros() as usize);
+    if gm != 0 {
+        let g = 63 - gm.leading_zeros() as usize;
+        // When `h[to - 1]` is the `>`, no `<` follows it before `to`.
+        let after = if g == 63 { 0 } else { lm & (!0u64 << (g + 1)) };
+        return Some((Some(start + g), lowest(after)));
+    }
+    (start <= from).then(|| (None, lowest(lm)))
+}
+
 /// Where a window holding `from` can start: at `from`, or `len - W` when fewer than W
 /// bytes follow `from`; `None` when `len < W`.
 #[inline(always)]
@@ -81,10 +105,16 @@ fn within(m: u64, start: usize, from: usize, to: usize) -> u64 {
 }
 
 /// Bit `i` set when `h[start + i] == b`, for `i < 64`. Requires `start + 64 <= h.len()`.
+#[inline(always)]
+fn eq_mask(h: &[u8], start: usize, b: u8) -> u64 {
+    eq_masks(h, start, b, b).0
+}
+
+/// The masks of [`eq_mask`] for two bytes, from one read of the window.
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
 #[inline(always)]
-fn eq_mask(h: &[u8], start: usize, b: u8) -> u64 {
+fn eq_masks(h: &[u8], start: usize, a: u8, b: u8) -> (u64, u64) {
     use core::arch::x86_64::*;
     assert!(start + W <= h.len());
     let p = h[start..].as_ptr();
@@ -92,23 +122,27 @@ fn eq_mask(h: &[u8], start: usize, b: u8) -> u64 {
     // `p + 32` and `p + 48` inside `h`; they are unaligned loads. SSE2 is part of the
     // x86-64 baseline, so its intrinsics run on every x86-64 processor.
     unsafe {
-        let n = _mm_set1_epi8(b as i8);
-        let m = |k: usize| {
-            let v = _mm_loadu_si128(p.add(k).cast());
-            _mm_movemask_epi8(_mm_cmpeq_epi8(v, n)) as u32 as u64
+        let v = |k: usize| _mm_loadu_si128(p.add(k).cast());
+        let (v0, v1, v2, v3) = (v(0), v(16), v(32), v(48));
+        let m = |byte: u8| {
+            let n = _mm_set1_epi8(byte as i8);
+            let bits = |v: __m128i| _mm_movemask_epi8(_mm_cmpeq_epi8(v, n)) as u32 as u64;
+            bits(v0) | bits(v1) << 16 | bits(v2) << 32 | bits(v3) << 48
         };
-        m(0) | m(16) << 16 | m(32) << 32 | m(48) << 48
+        (m(a), if a == b { 0 } else { m(b) })
     }
 }
 
-/// Bit `i` set when `h[start + i] == b`, for `i < 64`. Requires `start + 64 <= h.len()`.
+/// The masks of [`eq_mask`] for two bytes.
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
-fn eq_mask(h: &[u8], start: usize, b: u8) -> u64 {
+fn eq_masks(h: &[u8], start: usize, a: u8, b: u8) -> (u64, u64) {
     h[start..start + W]
         .iter()
         .enumerate()
-        .fold(0, |m, (i, &x)| m | u64::from(x == b) << i)
+        .fold((0, 0), |(ma, mb), (i, &x)| {
+            (ma | u64::from(x == a) << i, mb | u64::from(x == b) << i)
+        })
 }
 
 #[cfg(test)]
@@ -117,6 +151,7 @@ mod tests {
 
     #[test]
     fn agrees_with_naive_on_every_span() {
+        let mut decided = 0;
         // Lengths around the window size, dense and sparse hits at every distance.
         for (len, density) in [0, 1, 5, 63, 64, 65, 100, 130, 200]
             .into_iter()
@@ -142,6 +177,13 @@ mod tests {
                             span.iter().position(|&x| x == b).map(|i| from + i),
                             "find {b} {len} {from} {to}"
                         );
+                        if let Some((gt, lt)) = run_state(&h, from, to) {
+                            let g = span.iter().rposition(|&x| x == b'>').map(|i| from + i);
+                            let after = g.map_or(from, |g| g + 1);
+                            let l = h[after..to].iter().position(|&x| x == b'<');
+                            assert_eq!((gt, lt), (g, l.map(|i| after + i)), "{len} {from} {to}");
+                            decided += 1;
+                        }
                         assert_eq!(
                             rfind(b, &h, from, to),
                             span.iter().rposition(|&x| x == b).map(|i| from + i),
@@ -151,6 +193,8 @@ mod tests {
                 }
             }
         }
+        // The window decided often (it cannot below 64 bytes or far from `from`).
+        assert!(decided > 10_000, "{decided}");
     }
 
     #[test]

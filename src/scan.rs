@@ -38,7 +38,7 @@
 
 use memchr::memrchr;
 
-use crate::probe::{find as first, rfind};
+use crate::probe::{self, find as first, rfind};
 
 use crate::literal::Engine;
 use crate::Match;
@@ -79,8 +79,9 @@ enum Tail {
 /// engine does. At most one of the two readings can match: the one-byte reading needs
 /// `h[p + 1] == '/'`, the empty one needs `h[p + 1] != '/'`.
 #[inline(always)]
-fn tail(h: &[u8], p: usize, eof: bool) -> Tail {
-    let short = if eof { Tail::Invalid } else { Tail::Undecided };
+fn tail<const EOF: bool>(h: &[u8], p: usize) -> Tail {
+    // Near the end of the window.
+    let short = if EOF { Tail::Invalid } else { Tail::Undecided };
     let (Some(&b0), Some(&b1)) = (h.get(p), h.get(p + 1)) else {
         return short;
     };
@@ -293,94 +294,102 @@ impl Scanner {
     ///
     /// With `eof`, `h` is the whole rest of the input and the answer is `Match` or
     /// `Done`. Without it, `NeedMore` means: call again with a longer window.
-    pub(crate) fn step(&mut self, h: &[u8], eof: bool) -> Step {
+    pub(crate) fn step<const EOF: bool>(&mut self, h: &[u8]) -> Step {
+        if let Phase::InRun {
+            start,
+            best,
+            gt_from,
+        } = self.phase
+        {
+            return self.in_run::<EOF>(h, start, best, gt_from);
+        }
         loop {
-            match self.phase {
-                Phase::Seek => match self.next_candidate(h, h.len(), eof) {
-                    Next::Found(c) => {
-                        self.track(h, c.attr);
-                        if let Some(start) = self.open {
-                            self.phase = Phase::InRun {
-                                start,
-                                best: c,
-                                gt_from: c.quote,
-                            };
-                        } else {
-                            // No run is open here, so no literal before the next `<`
-                            // can match: skip straight to it.
-                            let lt = first(b'<', h, c.attr, h.len());
-                            work!(self, lt.map_or(h.len(), |i| i + 1) - c.attr);
-                            match lt {
-                                Some(lt) => (self.pos, self.checked) = (lt, lt),
-                                None if eof => return Step::Done,
-                                None => {
-                                    (self.pos, self.checked) = (h.len(), h.len());
-                                    return Step::NeedMore;
-                                }
-                            }
-                        }
+            match self.next_candidate::<EOF>(h, h.len()) {
+                Next::Found(c) => {
+                    self.track(h, c.attr);
+                    if let Some(start) = self.open {
+                        return self.in_run::<EOF>(h, start, c, c.quote);
                     }
-                    Next::None if eof => return Step::Done,
-                    Next::None | Next::Undecided => return Step::NeedMore,
-                },
-                Phase::InRun {
-                    start,
-                    mut best,
-                    gt_from,
-                } => {
-                    let (gt, closed) = match first(b'>', h, gt_from.min(h.len()), h.len()) {
-                        Some(i) => {
-                            work!(self, i + 1 - gt_from);
-                            (i, true)
-                        }
+                    // No run is open here, so no literal before the next `<` can
+                    // match: skip straight to it.
+                    let lt = first(b'<', h, c.attr, h.len());
+                    work!(self, lt.map_or(h.len(), |i| i + 1) - c.attr);
+                    match lt {
+                        Some(lt) => (self.pos, self.checked) = (lt, lt),
+                        None if EOF => return Step::Done,
                         None => {
-                            work!(self, h.len().saturating_sub(gt_from));
-                            (h.len(), eof)
+                            (self.pos, self.checked) = (h.len(), h.len());
+                            return Step::NeedMore;
                         }
-                    };
-                    // A literal starting before `gt` lies wholly inside the run, as it
-                    // holds no `>`. A long closed run may hold many literals: its last
-                    // valid candidate is found looking back from its end, one `=` at a
-                    // time. Otherwise (nearly every run of real HTML, and a run still
-                    // open at the end of a streaming window) the literals after `best`
-                    // are few and the forward search already has them at hand.
-                    let decided = if closed && gt.saturating_sub(self.pos) > 256 {
-                        match self.last_candidate(h, gt, eof) {
-                            Next::Found(c) => {
-                                best = c;
-                                true
-                            }
-                            Next::None => true,
-                            Next::Undecided => false,
-                        }
-                    } else {
-                        self.forward(h, gt, eof, &mut best)
-                    };
-                    if !closed || !decided {
-                        self.phase = Phase::InRun {
-                            start,
-                            best,
-                            gt_from: gt,
-                        };
-                        return Step::NeedMore;
                     }
-                    let m = Match::new(start.min(best.attr), best.attr, best.quote, best.path);
-                    // Fact 2: nothing else in this run can match.
-                    let resume = m.end().max(gt);
-                    self.pos = resume;
-                    self.checked = resume;
-                    self.open = None;
-                    self.phase = Phase::Seek;
-                    return Step::Match(m);
                 }
+                Next::None if EOF => return Step::Done,
+                Next::None | Next::Undecided => return Step::NeedMore,
             }
         }
+    }
+
+    /// The run that starts at `start` holds the valid candidate `best`, and no `>` lies
+    /// in `[best.quote, gt_from)`: finds the run's end and its last valid candidate.
+    /// Returns the match, or `NeedMore` (remembering where it stands) when the window
+    /// ends first.
+    #[inline(always)]
+    fn in_run<const EOF: bool>(
+        &mut self,
+        h: &[u8],
+        start: usize,
+        mut best: Candidate,
+        gt_from: usize,
+    ) -> Step {
+        let (gt, closed) = match first(b'>', h, gt_from.min(h.len()), h.len()) {
+            Some(i) => {
+                work!(self, i + 1 - gt_from);
+                (i, true)
+            }
+            None => {
+                work!(self, h.len().saturating_sub(gt_from));
+                (h.len(), EOF)
+            }
+        };
+        // A literal starting before `gt` lies wholly inside the run, as it holds no
+        // `>`. A long closed run may hold many literals: its last valid candidate is
+        // found looking back from its end, one `=` at a time. Otherwise (nearly every
+        // run of real HTML, and a run still open at the end of a streaming window) the
+        // literals after `best` are few and the forward search already has them at hand.
+        let decided = if closed && gt.saturating_sub(self.pos) > 256 {
+            match self.last_candidate::<EOF>(h, gt) {
+                Next::Found(c) => {
+                    best = c;
+                    true
+                }
+                Next::None => true,
+                Next::Undecided => false,
+            }
+        } else {
+            self.forward::<EOF>(h, gt, &mut best)
+        };
+        if !closed || !decided {
+            self.phase = Phase::InRun {
+                start,
+                best,
+                gt_from: gt,
+            };
+            return Step::NeedMore;
+        }
+        let m = Match::new(start.min(best.attr), best.attr, best.quote, best.path);
+        // Fact 2: nothing else in this run can match.
+        let resume = m.end().max(gt);
+        self.pos = resume;
+        self.checked = resume;
+        self.open = None;
+        self.phase = Phase::Seek;
+        Step::Match(m)
     }
 
     /// The next valid candidate whose literal starts at or after `pos` and before
     /// `limit`.
     #[inline(always)]
-    fn next_candidate(&mut self, h: &[u8], limit: usize, eof: bool) -> Next {
+    fn next_candidate<const EOF: bool>(&mut self, h: &[u8], limit: usize) -> Next {
         loop {
             #[cfg(test)]
             let work = &mut self.work;
@@ -395,7 +404,7 @@ impl Scanner {
                 return Next::None;
             }
             let quote = attr + len;
-            match tail(h, quote, eof) {
+            match tail::<EOF>(h, quote) {
                 Tail::Valid(path) => {
                     self.pos = attr + 1;
                     return Next::Found(Candidate { attr, quote, path });
@@ -408,9 +417,10 @@ impl Scanner {
 
     /// Moves `best` on to each later valid candidate whose literal starts before `end`,
     /// searching forward. Returns `false` if a tail runs past the window (undecided).
-    fn forward(&mut self, h: &[u8], end: usize, eof: bool, best: &mut Candidate) -> bool {
+    #[inline(always)]
+    fn forward<const EOF: bool>(&mut self, h: &[u8], end: usize, best: &mut Candidate) -> bool {
         loop {
-            match self.next_candidate(h, end, eof) {
+            match self.next_candidate::<EOF>(h, end) {
                 Next::Found(c) => *best = c,
                 Next::None => return true,
                 Next::Undecided => return false,
@@ -420,7 +430,7 @@ impl Scanner {
 
     /// The last valid candidate whose literal starts in `[pos, end)`, looking back from
     /// `end` one `=` at a time.
-    fn last_candidate(&mut self, h: &[u8], end: usize, eof: bool) -> Next {
+    fn last_candidate<const EOF: bool>(&mut self, h: &[u8], end: usize) -> Next {
         let lo = self.pos;
         let mut hi = end;
         while hi > lo {
@@ -437,7 +447,7 @@ impl Scanner {
                 (Some(b'f'), Some(b'e'), Some(b'r'), Some(b'h')) => 5,
                 _ => continue,
             };
-            match tail(h, eq + 1, eof) {
+            match tail::<EOF>(h, eq + 1) {
                 Tail::Valid(path) => {
                     return Next::Found(Candidate {
                         attr: eq + 1 - len,
@@ -511,6 +521,23 @@ impl Scanner {
     /// Brings the run state from `checked` up to `to` (Fact 3).
     #[inline]
     fn track(&mut self, h: &[u8], to: usize) {
+        // Nearly always the 64 bytes before `to` tell.
+        if let Some((gt, lt)) = probe::run_state(h, self.checked, to) {
+            match gt {
+                Some(_g) => {
+                    work!(self, to - _g);
+                    self.open = lt;
+                }
+                None => {
+                    work!(self, to - self.checked);
+                    if self.open.is_none() {
+                        self.open = lt;
+                    }
+                }
+            }
+            self.checked = to;
+            return;
+        }
         match rfind(b'>', h, self.checked, to) {
             Some(g) => {
                 work!(self, to - g);
@@ -545,7 +572,7 @@ mod tests {
     fn run(h: &[u8]) -> (usize, usize) {
         let mut s = Scanner::new();
         let mut n = 0;
-        while let Step::Match(_) = s.step(h, true) {
+        while let Step::Match(_) = s.step::<true>(h) {
             n += 1;
         }
         (n, s.work)
@@ -601,13 +628,17 @@ mod tests {
         for h in &inputs {
             let mut want = Vec::new();
             let mut s = Scanner::new();
-            while let Step::Match(m) = s.step(h, true) {
+            while let Step::Match(m) = s.step::<true>(h) {
                 want.push(m);
             }
             let mut got = Vec::new();
             let mut s = Scanner::new();
             for end in 0..=h.len() {
-                while let Step::Match(m) = s.step(&h[..end], end == h.len()) {
+                while let Step::Match(m) = if end == h.len() {
+                    s.step::<true>(&h[..end])
+                } else {
+                    s.step::<false>(&h[..end])
+                } {
                     got.push(m);
                 }
             }
@@ -629,13 +660,13 @@ mod tests {
                     } else {
                         Tail::Invalid
                     };
-                    assert_eq!(tail(&h, 0, true), want, "{h:?}");
+                    assert_eq!(tail::<true>(&h, 0), want, "{h:?}");
                 }
             }
         }
-        assert_eq!(tail(b"/", 0, false), Tail::Undecided);
-        assert_eq!(tail(b"\"/", 0, false), Tail::Undecided);
-        assert_eq!(tail(b"\"/", 0, true), Tail::Invalid);
-        assert_eq!(tail(b"/x", 0, false), Tail::Valid(0));
+        assert_eq!(tail::<false>(b"/", 0), Tail::Undecided);
+        assert_eq!(tail::<false>(b"\"/", 0), Tail::Undecided);
+        assert_eq!(tail::<true>(b"\"/", 0), Tail::Invalid);
+        assert_eq!(tail::<false>(b"/x", 0), Tail::Valid(0));
     }
 }

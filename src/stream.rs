@@ -313,7 +313,12 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
         let mut done = 0; // bytes of `window` written out
         let mut plan = Plan::new(&mut self.replacer);
         loop {
-            match self.scanner.step(window, eof) {
+            let step = if eof {
+                self.scanner.step::<true>(window)
+            } else {
+                self.scanner.step::<false>(window)
+            };
+            match step {
                 Step::Match(m) => {
                     self.matches += 1;
                     done = plan.write(window, done, m, self.offset as usize, &mut self.sink);
