@@ -519,7 +519,7 @@ impl Scanner {
     }
 
     /// Brings the run state from `checked` up to `to` (Fact 3).
-    #[inline]
+    #[inline(always)]
     fn track(&mut self, h: &[u8], to: usize) {
         // Nearly always the 64 bytes before `to` tell.
         if let Some((gt, lt)) = probe::run_state(h, self.checked, to) {
