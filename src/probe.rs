@@ -79,6 +79,16 @@ pub(crate) fn run_state(
     (start <= from).then(|| (None, lowest(lm)))
 }
 
+/// The first `>` in the 64 bytes from `from`, if they lie inside `h` and hold one.
+#[inline(always)]
+pub(crate) fn gt_near(h: &[u8], from: usize) -> Option<usize> {
+    if from + W > h.len() {
+        return None;
+    }
+    let m = eq_mask(h, from, b'>');
+    (m != 0).then(|| from + m.trailing_zeros() as usize)
+}
+
 /// Where a window holding `from` can start: at `from`, or `len - W` when fewer than W
 /// bytes follow `from`; `None` when `len < W`.
 #[inline(always)]

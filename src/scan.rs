@@ -200,6 +200,18 @@ impl Literals {
         None
     }
 
+    /// Whether no pair other than those already looked at has its `=` before `to`,
+    /// from what the block search already found (`false` when it has not looked that
+    /// far).
+    #[inline(always)]
+    fn none_before(&self, to: usize) -> bool {
+        if self.mask != 0 {
+            self.base + self.mask.trailing_zeros() as usize >= to
+        } else {
+            self.scanned >= to
+        }
+    }
+
     /// Moves every offset `k` bytes down (see [`Scanner::shift`]).
     fn shift(&mut self, k: usize) {
         self.at = self.at.saturating_sub(k);
@@ -306,6 +318,9 @@ impl Scanner {
         loop {
             match self.next_candidate::<EOF>(h, h.len()) {
                 Next::Found(c) => {
+                    if let Some(m) = self.quick_match(h, c) {
+                        return Step::Match(m);
+                    }
                     self.track(h, c.attr);
                     if let Some(start) = self.open {
                         return self.in_run::<EOF>(h, start, c, c.quote);
@@ -327,6 +342,34 @@ impl Scanner {
                 Next::None | Next::Undecided => return Step::NeedMore,
             }
         }
+    }
+
+    /// The common case of a valid candidate `c`, decided from the 64 bytes before its
+    /// literal and the 64 after: a run is open at `c`, it ends within 64 bytes, and
+    /// the block search has seen that no other literal lies in between. Then `c` is
+    /// the run's last valid candidate and this is the match that [`Scanner::track`]
+    /// and [`Scanner::in_run`] would find; otherwise `None`, and nothing has changed.
+    #[inline(always)]
+    fn quick_match(&mut self, h: &[u8], c: Candidate) -> Option<Match> {
+        let (g, lt) = probe::run_state(h, self.checked, c.attr)?;
+        let start = match g {
+            Some(_) => lt?,
+            None => self.open.or(lt)?,
+        };
+        let gt = probe::gt_near(h, c.quote)?;
+        // The `=` of a literal starting in `(c.attr, gt)` lies before `gt` (a literal
+        // holds no `>`); the pair of `c` itself has been looked at.
+        if !self.lits.none_before(gt) {
+            return None;
+        }
+        work!(self, c.attr - g.unwrap_or(self.checked) + gt + 1 - c.quote);
+        let m = Match::new(start.min(c.attr), c.attr, c.quote, c.path);
+        // Fact 2: nothing else in this run can match.
+        let resume = m.end().max(gt);
+        self.pos = resume;
+        self.checked = resume;
+        self.open = None;
+        Some(m)
     }
 
     /// The run that starts at `start` holds the valid candidate `best`, and no `>` lies
