@@ -312,24 +312,25 @@ impl Scanner {
         if self.lits.engine == Engine::Avx2 {
             return self.step_avx2::<EOF>(h);
         }
-        self.step_impl::<EOF>(h)
+        self.step_impl::<EOF, false>(h)
     }
 
-    /// [`Scanner::step`] compiled for AVX2: the 64-byte windows are then read with
-    /// three-operand instructions and fewer register copies.
+    /// [`Scanner::step`] compiled for AVX2: the 64-byte windows around a literal are
+    /// read with two 32-byte compares per byte looked for, and the rest with
+    /// three-operand instructions.
     #[cfg(target_arch = "x86_64")]
     #[allow(unsafe_code)]
     fn step_avx2<const EOF: bool>(&mut self, h: &[u8]) -> Step {
         #[target_feature(enable = "avx2")]
         fn run<const EOF: bool>(s: &mut Scanner, h: &[u8]) -> Step {
-            s.step_impl::<EOF>(h)
+            s.step_impl::<EOF, true>(h)
         }
         // SAFETY: `Engine::Avx2` is only chosen after `is_x86_feature_detected!("avx2")`.
         unsafe { run::<EOF>(self, h) }
     }
 
     #[inline(always)]
-    fn step_impl<const EOF: bool>(&mut self, h: &[u8]) -> Step {
+    fn step_impl<const EOF: bool, const AVX2: bool>(&mut self, h: &[u8]) -> Step {
         if let Phase::InRun {
             start,
             best,
@@ -341,10 +342,10 @@ impl Scanner {
         loop {
             match self.next_candidate::<EOF>(h, h.len()) {
                 Next::Found(c) => {
-                    if let Some(m) = self.quick_match(h, c) {
+                    if let Some(m) = self.quick_match::<AVX2>(h, c) {
                         return Step::Match(m);
                     }
-                    self.track(h, c.attr);
+                    self.track::<AVX2>(h, c.attr);
                     if let Some(start) = self.open {
                         return self.in_run::<EOF>(h, start, c, c.quote);
                     }
@@ -373,13 +374,13 @@ impl Scanner {
     /// the run's last valid candidate and this is the match that [`Scanner::track`]
     /// and [`Scanner::in_run`] would find; otherwise `None`, and nothing has changed.
     #[inline(always)]
-    fn quick_match(&mut self, h: &[u8], c: Candidate) -> Option<Match> {
-        let (g, lt) = probe::run_state(h, self.checked, c.attr)?;
+    fn quick_match<const AVX2: bool>(&mut self, h: &[u8], c: Candidate) -> Option<Match> {
+        let (g, lt) = probe::run_state::<AVX2>(h, self.checked, c.attr)?;
         let start = match g {
             Some(_) => lt?,
             None => self.open.or(lt)?,
         };
-        let gt = probe::gt_near(h, c.quote)?;
+        let gt = probe::gt_near::<AVX2>(h, c.quote)?;
         // The `=` of a literal starting in `(c.attr, gt)` lies before `gt` (a literal
         // holds no `>`); the pair of `c` itself has been looked at.
         if !self.lits.none_before(gt) {
@@ -538,7 +539,7 @@ impl Scanner {
             Phase::Seek => {
                 let to = self.pos.min(h.len());
                 if self.checked < to {
-                    self.track(h, to);
+                    self.track::<false>(h, to);
                 }
                 Pending {
                     scan_from: self.checked,
@@ -586,9 +587,9 @@ impl Scanner {
 
     /// Brings the run state from `checked` up to `to` (Fact 3).
     #[inline(always)]
-    fn track(&mut self, h: &[u8], to: usize) {
+    fn track<const AVX2: bool>(&mut self, h: &[u8], to: usize) {
         // Nearly always the 64 bytes before `to` tell.
-        if let Some((gt, lt)) = probe::run_state(h, self.checked, to) {
+        if let Some((gt, lt)) = probe::run_state::<AVX2>(h, self.checked, to) {
             match gt {
                 Some(_g) => {
                     work!(self, to - _g);
