@@ -106,7 +106,8 @@ struct Literals {
     engine: Engine,
     /// INVARIANT: no literal starts in `[Scanner::pos, at)` except, possibly, `hit`.
     at: usize,
-    /// An occurrence found and not yet passed: (start, length).
+    /// An occurrence found and handed back, not passed: (start, length). The caller
+    /// puts back an occurrence it returns from [`Literals::next`] without passing it.
     hit: Option<(usize, usize)>,
     /// Pairs found by the block search and not yet looked at: bit `i` is offset
     /// `base + i`. INVARIANT: every pair in `[.., scanned)` is in `mask` or was looked
@@ -131,24 +132,24 @@ impl Literals {
     /// The first occurrence starting at or after `from` in `h`: (start, length).
     #[inline(always)]
     fn next(&mut self, h: &[u8], from: usize, work: &mut usize) -> Option<(usize, usize)> {
-        if let Some((s, len)) = self.hit {
+        if let Some((s, len)) = self.hit.take() {
             if s >= from && s + len <= h.len() {
                 return Some((s, len));
             }
-            self.hit = None;
         }
         self.at = self.at.max(from);
         // The `=` of a literal starting at `at` is at `at + 3` or later.
         let min_eq = self.at + 3;
+        if min_eq > self.base {
+            let below = min_eq - self.base;
+            self.mask = if below >= 64 {
+                0
+            } else {
+                self.mask & (!0u64 << below)
+            };
+        }
         loop {
-            if min_eq > self.base {
-                let below = min_eq - self.base;
-                self.mask = if below >= 64 {
-                    0
-                } else {
-                    self.mask & (!0u64 << below)
-                };
-            }
+            // A block found below starts at or after `min_eq`: no bit to clear.
             if self.mask == 0 {
                 let from = self.scanned.max(min_eq);
                 match self.engine.find_block(h, from) {
@@ -182,7 +183,6 @@ impl Literals {
             let s = eq + 1 - len;
             if s >= from {
                 self.at = s;
-                self.hit = Some((s, len));
                 return Some((s, len));
             }
         }
@@ -468,6 +468,8 @@ impl Scanner {
                 return Next::None;
             };
             if attr >= limit {
+                // Not passed: the next search starts with it.
+                self.lits.hit = Some((attr, len));
                 return Next::None;
             }
             let quote = attr + len;
@@ -477,7 +479,10 @@ impl Scanner {
                     return Next::Found(Candidate { attr, quote, path });
                 }
                 Tail::Invalid => self.pos = attr + 1,
-                Tail::Undecided => return Next::Undecided,
+                Tail::Undecided => {
+                    self.lits.hit = Some((attr, len));
+                    return Next::Undecided;
+                }
             }
         }
     }
