@@ -367,7 +367,22 @@ impl<'r, R: Replacer + ?Sized> Plan<'r, R> {
 }
 
 /// Writes `haystack` with every match replaced to `dst`; returns the number of matches.
-pub(crate) fn replace_to<R, S>(haystack: &[u8], mut rep: R, dst: &mut S) -> usize
+pub(crate) fn replace_to<R, S>(haystack: &[u8], rep: R, dst: &mut S) -> usize
+where
+    R: Replacer,
+    S: Sink + ?Sized,
+{
+    replace_matches(haystack, find_iter(haystack), rep, dst)
+}
+
+/// Writes `haystack` with `matches` (its matches, in order) replaced to `dst`; returns
+/// their number.
+fn replace_matches<R, S>(
+    haystack: &[u8],
+    matches: impl Iterator<Item = Match>,
+    mut rep: R,
+    dst: &mut S,
+) -> usize
 where
     R: Replacer,
     S: Sink + ?Sized,
@@ -375,7 +390,7 @@ where
     let mut plan = Plan::new(&mut rep);
     let mut last = 0;
     let mut n = 0;
-    for m in find_iter(haystack) {
+    for m in matches {
         last = plan.write(haystack, last, m, 0, dst);
         n += 1;
     }
@@ -406,11 +421,11 @@ where
 /// ```
 pub fn replace_all<R: Replacer>(haystack: &[u8], rep: R) -> Cow<'_, [u8]> {
     let mut it = find_iter(haystack);
-    if it.next().is_none() {
+    let Some(first) = it.next() else {
         return Cow::Borrowed(haystack);
-    }
+    };
     let mut out = Vec::with_capacity(haystack.len() + haystack.len() / 16);
-    replace_to(haystack, rep, &mut out);
+    replace_matches(haystack, core::iter::once(first).chain(it), rep, &mut out);
     Cow::Owned(out)
 }
 
