@@ -10,6 +10,10 @@ use crate::scan::{Scanner, Step};
 /// The default for [`Rewriter::with_max_buffer`]: 64 MiB.
 pub const DEFAULT_MAX_BUFFER: usize = 64 << 20;
 
+/// When at most this many bytes are held, a new chunk's first `SEAM` bytes are copied
+/// after them to decide them, and the rest of the chunk is scanned where it lies.
+const SEAM: usize = 256;
+
 /// What a [`Rewriter`] (or [`rewrite`](crate::rewrite)) processed.
 ///
 /// # Examples
@@ -195,6 +199,26 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
             // Scan the chunk in place and keep only its undecided tail.
             let keep = self.drive_chunk(chunk, false);
             self.buf.extend_from_slice(&chunk[keep..]);
+        } else if self.buf.len() <= SEAM && chunk.len() > 2 * SEAM {
+            // A few bytes held: decide them with the chunk's first bytes, then, once
+            // nothing before the chunk is held, scan the rest of the chunk in place
+            // rather than copying it.
+            let held = self.buf.len();
+            self.buf.extend_from_slice(&chunk[..SEAM]);
+            let mut buf = core::mem::take(&mut self.buf);
+            let done = self.drive_chunk(&buf, false);
+            if done >= held {
+                let from = done - held;
+                let keep = from + self.drive_chunk(&chunk[from..], false);
+                buf.clear();
+                buf.extend_from_slice(&chunk[keep..]);
+            } else {
+                buf.drain(..done);
+                buf.extend_from_slice(&chunk[SEAM..]);
+                let keep = self.drive_chunk(&buf, false);
+                buf.drain(..keep);
+            }
+            self.buf = buf;
         } else {
             self.buf.extend_from_slice(chunk);
             let buf = core::mem::take(&mut self.buf);
