@@ -89,15 +89,3 @@ pub use crate::replace::{
 pub use crate::stream::{rewrite, IoSink, Stats};
 #[cfg(feature = "alloc")]
 pub use crate::stream::{Error, Rewriter, DEFAULT_MAX_BUFFER};
-#[doc(hidden)]
-#[allow(missing_docs)]
-pub fn __pairs(h: &[u8]) -> usize {
-    let e = crate::literal::Engine::detect();
-    let mut n = 0;
-    let mut at = 0;
-    while let Some(b) = e.find_block(h, at) {
-        n += b.mask.count_ones() as usize;
-        at = b.end;
-    }
-    n
-}
