@@ -12,7 +12,8 @@
 
 /// A block of the haystack with at least one pair: bit `i` of `mask` is set when
 /// offset `base + i` holds the `=` of a pair. Every offset in `[base, end)` was looked
-/// at.
+/// at. The block may start before the search's start (the last round of a search
+/// overlaps the one before it), but `mask` holds no pair before it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Block {
     pub(crate) base: usize,
@@ -126,51 +127,79 @@ mod x86 {
 
     /// SSE2 (always present on x86-64): 32 bytes a round. Requires `1 <= from`.
     pub(super) fn sse2(h: &[u8], from: usize) -> Option<Block> {
-        // SAFETY: SSE2 is part of the x86-64 baseline: every x86-64 processor has it.
-        unsafe { sse2_impl(h, from) }
+        sse2_impl(h, from)
     }
 
-    #[target_feature(enable = "sse2")]
-    fn sse2_impl(h: &[u8], mut i: usize) -> Option<Block> {
+    /// The pairs among the 32 bytes at `p + i` (bit `k`: offset `i + k`).
+    ///
+    /// # Safety
+    ///
+    /// `p + i - 1 .. p + i + 32` must be readable.
+    #[inline(always)]
+    unsafe fn round32(p: *const u8, i: usize) -> u64 {
+        // SSE2 is part of the x86-64 baseline: its intrinsics run everywhere here.
         let eq = _mm_set1_epi8(b'=' as i8);
         let f = _mm_set1_epi8(b'f' as i8);
         let c = _mm_set1_epi8(b'c' as i8);
+        // SAFETY: the caller makes the four 16-byte loads from i - 1, i, i + 15 and
+        // i + 16 readable. Unaligned loads.
+        let (prev0, cur0, prev1, cur1) = unsafe {
+            (
+                _mm_loadu_si128(p.add(i - 1).cast()),
+                _mm_loadu_si128(p.add(i).cast()),
+                _mm_loadu_si128(p.add(i + 15).cast()),
+                _mm_loadu_si128(p.add(i + 16).cast()),
+            )
+        };
+        let m0 = _mm_and_si128(
+            _mm_cmpeq_epi8(cur0, eq),
+            _mm_or_si128(_mm_cmpeq_epi8(prev0, f), _mm_cmpeq_epi8(prev0, c)),
+        );
+        let m1 = _mm_and_si128(
+            _mm_cmpeq_epi8(cur1, eq),
+            _mm_or_si128(_mm_cmpeq_epi8(prev1, f), _mm_cmpeq_epi8(prev1, c)),
+        );
+        (_mm_movemask_epi8(m0) as u32 as u64) | ((_mm_movemask_epi8(m1) as u32 as u64) << 16)
+    }
+
+    /// The pairs in `[i, h.len())` from one round over the last `n` bytes of `h`,
+    /// which start before `i` (`round` gives the pairs of the `n` bytes at an offset):
+    /// the bits below `i` are cleared. Requires `h.len() - n < i < h.len()` and
+    /// `h.len() > n`.
+    #[inline(always)]
+    fn last_round(h: &[u8], i: usize, n: usize, round: impl FnOnce(usize) -> u64) -> Option<Block> {
+        let base = h.len() - n;
+        let mask = round(base) & (!0u64 << (i - base));
+        (mask != 0).then_some(Block {
+            base,
+            mask,
+            end: h.len(),
+        })
+    }
+
+    fn sse2_impl(h: &[u8], mut i: usize) -> Option<Block> {
         let p = h.as_ptr();
         while i + 32 <= h.len() {
-            // SAFETY: 1 <= i and i + 32 <= h.len(), so the four 16-byte loads from
-            // i - 1, i, i + 15 and i + 16 stay inside `h`. Unaligned loads.
-            let (prev0, cur0, prev1, cur1) = unsafe {
-                (
-                    _mm_loadu_si128(p.add(i - 1).cast()),
-                    _mm_loadu_si128(p.add(i).cast()),
-                    _mm_loadu_si128(p.add(i + 15).cast()),
-                    _mm_loadu_si128(p.add(i + 16).cast()),
-                )
-            };
-            let m0 = _mm_and_si128(
-                _mm_cmpeq_epi8(cur0, eq),
-                _mm_or_si128(_mm_cmpeq_epi8(prev0, f), _mm_cmpeq_epi8(prev0, c)),
-            );
-            let m1 = _mm_and_si128(
-                _mm_cmpeq_epi8(cur1, eq),
-                _mm_or_si128(_mm_cmpeq_epi8(prev1, f), _mm_cmpeq_epi8(prev1, c)),
-            );
-            let bits = (_mm_movemask_epi8(m0) as u32 as u64)
-                | ((_mm_movemask_epi8(m1) as u32 as u64) << 16);
-            if bits != 0 {
+            // SAFETY: 1 <= i and i + 32 <= h.len().
+            let mask = unsafe { round32(p, i) };
+            if mask != 0 {
                 return Some(Block {
                     base: i,
-                    mask: bits,
+                    mask,
                     end: i + 32,
                 });
             }
             i += 32;
         }
-        if i < h.len() {
-            scalar_tail(h, i)
-        } else {
-            None
+        if i >= h.len() {
+            return None;
         }
+        if h.len() > 32 {
+            // The last bytes: one round over the last 32, overlapping those done.
+            // SAFETY: base = h.len() - 32 >= 1 and base + 32 = h.len().
+            return last_round(h, i, 32, |base| unsafe { round32(p, base) });
+        }
+        scalar_tail(h, i)
     }
 
     /// AVX2: 64 bytes a round. Requires `1 <= from`.
@@ -179,31 +208,45 @@ mod x86 {
         unsafe { avx2_impl(h, from) }
     }
 
+    /// The pairs among the 64 bytes at `p + i`, as two byte masks (0xff where the
+    /// byte is the `=` of a pair).
+    ///
+    /// # Safety
+    ///
+    /// `p + i - 1 .. p + i + 64` must be readable, and the processor must have AVX2.
     #[target_feature(enable = "avx2")]
-    fn avx2_impl(h: &[u8], mut i: usize) -> Option<Block> {
+    #[inline]
+    unsafe fn round64(p: *const u8, i: usize) -> (__m256i, __m256i) {
         let eq = _mm256_set1_epi8(b'=' as i8);
         let f = _mm256_set1_epi8(b'f' as i8);
         let c = _mm256_set1_epi8(b'c' as i8);
+        // SAFETY: the caller makes the four 32-byte loads from i - 1, i, i + 31 and
+        // i + 32 readable. Unaligned loads.
+        let (prev0, cur0, prev1, cur1) = unsafe {
+            (
+                _mm256_loadu_si256(p.add(i - 1).cast()),
+                _mm256_loadu_si256(p.add(i).cast()),
+                _mm256_loadu_si256(p.add(i + 31).cast()),
+                _mm256_loadu_si256(p.add(i + 32).cast()),
+            )
+        };
+        let m0 = _mm256_and_si256(
+            _mm256_cmpeq_epi8(cur0, eq),
+            _mm256_or_si256(_mm256_cmpeq_epi8(prev0, f), _mm256_cmpeq_epi8(prev0, c)),
+        );
+        let m1 = _mm256_and_si256(
+            _mm256_cmpeq_epi8(cur1, eq),
+            _mm256_or_si256(_mm256_cmpeq_epi8(prev1, f), _mm256_cmpeq_epi8(prev1, c)),
+        );
+        (m0, m1)
+    }
+
+    #[target_feature(enable = "avx2")]
+    fn avx2_impl(h: &[u8], mut i: usize) -> Option<Block> {
         let p = h.as_ptr();
         while i + 64 <= h.len() {
-            // SAFETY: 1 <= i and i + 64 <= h.len(), so the four 32-byte loads from
-            // i - 1, i, i + 31 and i + 32 stay inside `h`. Unaligned loads.
-            let (prev0, cur0, prev1, cur1) = unsafe {
-                (
-                    _mm256_loadu_si256(p.add(i - 1).cast()),
-                    _mm256_loadu_si256(p.add(i).cast()),
-                    _mm256_loadu_si256(p.add(i + 31).cast()),
-                    _mm256_loadu_si256(p.add(i + 32).cast()),
-                )
-            };
-            let m0 = _mm256_and_si256(
-                _mm256_cmpeq_epi8(cur0, eq),
-                _mm256_or_si256(_mm256_cmpeq_epi8(prev0, f), _mm256_cmpeq_epi8(prev0, c)),
-            );
-            let m1 = _mm256_and_si256(
-                _mm256_cmpeq_epi8(cur1, eq),
-                _mm256_or_si256(_mm256_cmpeq_epi8(prev1, f), _mm256_cmpeq_epi8(prev1, c)),
-            );
+            // SAFETY: 1 <= i and i + 64 <= h.len(); AVX2 is enabled here.
+            let (m0, m1) = unsafe { round64(p, i) };
             let any = _mm256_or_si256(m0, m1);
             if _mm256_testz_si256(any, any) == 0 {
                 let lo = _mm256_movemask_epi8(m0) as u32;
@@ -215,6 +258,17 @@ mod x86 {
                 });
             }
             i += 64;
+        }
+        if i < h.len() && h.len() > 64 {
+            // The last bytes: one round over the last 64, overlapping those done.
+            return last_round(h, i, 64, |base| {
+                // SAFETY: base = h.len() - 64 >= 1 and base + 64 = h.len(); AVX2 is
+                // enabled here.
+                let (m0, m1) = unsafe { round64(p, base) };
+                let lo = _mm256_movemask_epi8(m0) as u32;
+                let hi = _mm256_movemask_epi8(m1) as u32;
+                u64::from(lo) | (u64::from(hi) << 32)
+            });
         }
         sse2_impl(h, i)
     }
@@ -231,7 +285,9 @@ mod tests {
         let mut v = Vec::new();
         let mut at = from;
         while let Some(b) = e.find_block(h, at) {
-            assert!(b.mask != 0 && b.base >= at.max(1) && b.end <= h.len());
+            assert!(b.mask != 0 && b.base >= 1 && b.end <= h.len());
+            // No pair before the search's start, even when the block starts before it.
+            assert!(b.base + b.mask.trailing_zeros() as usize >= at.max(1));
             assert!(
                 b.end - b.base <= 64 && (b.end - b.base == 64 || b.mask >> (b.end - b.base) == 0)
             );

@@ -149,7 +149,7 @@ impl Literals {
             };
         }
         loop {
-            // A block found below starts at or after `min_eq`: no bit to clear.
+            // A block found below holds no pair before `min_eq`: no bit to clear.
             if self.mask == 0 {
                 let from = self.scanned.max(min_eq);
                 match self.engine.find_block(h, from) {
@@ -192,8 +192,11 @@ impl Literals {
         let keep = (1..=4.min(tail.len()))
             .rev()
             .find(|&k| {
+                // `end` is shorter than both literals: compare byte by byte (a
+                // `memcmp` call costs more than these few bytes).
                 let end = &tail[tail.len() - k..];
-                b"href=".starts_with(end) || b"src=".starts_with(end)
+                let begins = |lit: &[u8]| end.iter().zip(lit).all(|(a, b)| a == b);
+                begins(b"href=") || begins(b"src=")
             })
             .unwrap_or(0);
         self.at = self.at.max(h.len() - keep);
