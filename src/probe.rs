@@ -68,7 +68,11 @@ pub(crate) fn run_state<const AVX2: bool>(
     debug_assert!(from <= to && to <= h.len());
     let start = to.checked_sub(W)?;
     let (gm, lm) = masks::<AVX2>(h, start, b'>', Some(b'<'));
-    let (gm, lm) = (within(gm, start, from, to), within(lm, start, from, to));
+    // The window ends at `to`: only the bytes before `from` are to be dropped.
+    let keep = u64::MAX
+        .checked_shl(from.saturating_sub(start) as u32)
+        .unwrap_or(0);
+    let (gm, lm) = (gm & keep, lm & keep);
     let lowest = |m: u64| (m != 0).then(|| start + m.trailing_zeros() as usize);
     if gm != 0 {
         let g = 63 - gm.leading_zeros() as usize;
