@@ -41,8 +41,9 @@ pub struct Stats {
 ///
 /// ```
 /// let mut out = Vec::new();
-/// let mut rw = rootrel::Rewriter::new("$1$2$3http://h$4", &mut out).with_max_buffer(16);
-/// // A `<…` run that may still hold a match is held until its `>` arrives.
+/// let mut rw = rootrel::Rewriter::new("$1data-$2$3$4", &mut out).with_max_buffer(16);
+/// // With a replacement that uses group 1, a `<…` run that may still hold a match is
+/// // held until its `>` arrives.
 /// let err = rw.write(b"ok <a href=/x and more text").unwrap_err();
 /// assert_eq!(err, rootrel::Error::BufferLimit { limit: 16, offset: 3 });
 /// assert!(err.to_string().starts_with("more than 16 undecided bytes"));
@@ -88,9 +89,10 @@ impl std::error::Error for Error {}
 /// The rewriter holds back only the bytes whose output is not decided yet:
 ///
 /// - with a replacer that only inserts before group 4 ([`&Base`](crate::Base), a
-///   template of the form `$1$2$3…$4`; see [`Replacer::insertion`]): from the latest candidate (an `href=`/`src=` whose tail
-///   matches) to the end of its `<…` run, since a later candidate in the same run would
-///   take its place; otherwise at most the last few bytes;
+///   template of the form `$1$2$3…$4`; see [`Replacer::insertion`]): from the latest
+///   candidate (an `href=`/`src=` whose tail matches) to the end of its `<…` run, since
+///   a later candidate in the same run would take its place; otherwise at most the last
+///   few bytes;
 /// - with any other replacer: the current `<…` run, from its `<` up to its `>`, as soon
 ///   as the run could still hold a match (the replacement may use group 1).
 ///
