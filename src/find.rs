@@ -3,7 +3,7 @@
 use core::fmt;
 use core::iter::FusedIterator;
 
-use crate::scan::{Scanner, Step};
+use crate::scan::Scanner;
 use crate::Match;
 
 /// Returns an iterator over the matches of the seed regex in `haystack`, in order.
@@ -37,9 +37,16 @@ pub fn find_iter(haystack: &[u8]) -> FindIter<'_> {
     FindIter {
         haystack,
         scanner: Scanner::new(),
+        buf: [Match::new(0, 0, 4, 4); BATCH],
+        next: 0,
+        len: 0,
+        want: 1,
         done: false,
     }
 }
+
+/// The most matches a [`FindIter`] finds ahead of those it has returned.
+const BATCH: usize = 8;
 
 /// Returns the first match of the seed regex in `haystack`, if any.
 ///
@@ -53,17 +60,30 @@ pub fn find_iter(haystack: &[u8]) -> FindIter<'_> {
 /// assert_eq!(rootrel::find(br#"<a href="https://example.org/">"#), None);
 /// ```
 pub fn find(haystack: &[u8]) -> Option<Match> {
-    find_iter(haystack).next()
+    let mut one = [Match::new(0, 0, 4, 4)];
+    match Scanner::new().find_batch(haystack, &mut one) {
+        (1, _) => Some(one[0]),
+        _ => None,
+    }
 }
 
 /// An iterator over the matches in a haystack, created by [`find_iter`].
 ///
 /// `'h` is the lifetime of the haystack. The iterator yields [`Match`] values in
 /// increasing order of offset and is fused: once it returns `None` it always does.
+/// It finds matches a few at a time (one, then two, up to eight), so it may have
+/// searched a little past the last match it returned.
 #[derive(Clone)]
 pub struct FindIter<'h> {
     haystack: &'h [u8],
     scanner: Scanner,
+    /// Matches found and not yet returned: `buf[next..len]`.
+    buf: [Match; BATCH],
+    next: usize,
+    len: usize,
+    /// How many matches the next search may find: doubles up to `BATCH`, so that
+    /// taking only the first match costs no more than [`find`].
+    want: usize,
     done: bool,
 }
 
@@ -86,17 +106,20 @@ impl Iterator for FindIter<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<Match> {
+        if self.next < self.len {
+            self.next += 1;
+            return Some(self.buf[self.next - 1]);
+        }
         if self.done {
             return None;
         }
-        match self.scanner.step::<true>(self.haystack) {
-            Step::Match(m) => Some(m),
-            // `NeedMore` cannot follow `eof = true`; treat it as the end all the same.
-            Step::Done | Step::NeedMore => {
-                self.done = true;
-                None
-            }
-        }
+        let (n, done) = self
+            .scanner
+            .find_batch(self.haystack, &mut self.buf[..self.want]);
+        self.want = (self.want * 2).min(BATCH);
+        self.done = done;
+        (self.next, self.len) = (1, n);
+        (n > 0).then(|| self.buf[0])
     }
 }
 

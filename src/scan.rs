@@ -332,6 +332,37 @@ impl Scanner {
         unsafe { run::<EOF>(self, h) }
     }
 
+    /// The slice driver's step, several matches at a time: fills `out` with the next
+    /// matches of `h` (the whole rest of the input) and returns how many it found and
+    /// whether the input is exhausted. One call per batch rather than per match saves
+    /// the call and the loading and storing of the scanner's state.
+    pub(crate) fn find_batch(&mut self, h: &[u8], out: &mut [Match]) -> (usize, bool) {
+        #[cfg(target_arch = "x86_64")]
+        if self.lits.engine == Engine::Avx2 {
+            #[target_feature(enable = "avx2")]
+            fn run(s: &mut Scanner, h: &[u8], out: &mut [Match]) -> (usize, bool) {
+                s.batch_impl::<true>(h, out)
+            }
+            // SAFETY: `Engine::Avx2` is only chosen after
+            // `is_x86_feature_detected!("avx2")`.
+            #[allow(unsafe_code)]
+            return unsafe { run(self, h, out) };
+        }
+        self.batch_impl::<false>(h, out)
+    }
+
+    #[inline(always)]
+    fn batch_impl<const AVX2: bool>(&mut self, h: &[u8], out: &mut [Match]) -> (usize, bool) {
+        for (n, slot) in out.iter_mut().enumerate() {
+            match self.step_impl::<true, AVX2>(h) {
+                Step::Match(m) => *slot = m,
+                // `NeedMore` cannot follow `eof = true`; it ends the search all the same.
+                Step::Done | Step::NeedMore => return (n, true),
+            }
+        }
+        (out.len(), false)
+    }
+
     #[inline(always)]
     fn step_impl<const EOF: bool, const AVX2: bool>(&mut self, h: &[u8]) -> Step {
         if let Phase::InRun {
