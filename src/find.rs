@@ -46,7 +46,7 @@ pub fn find_iter(haystack: &[u8]) -> FindIter<'_> {
 }
 
 /// The most matches a [`FindIter`] finds ahead of those it has returned.
-const BATCH: usize = 8;
+const BATCH: usize = 16;
 
 /// Returns the first match of the seed regex in `haystack`, if any.
 ///
