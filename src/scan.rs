@@ -148,6 +148,29 @@ impl Literals {
                 self.mask & (!0u64 << below)
             };
         }
+        self.scan(h, from, min_eq, work)
+    }
+
+    /// The first occurrence starting at or after `from`, right after the caller passed
+    /// the one this search last returned, which started before `from`: `mask` then
+    /// holds no pair of a literal starting before `from`, so there is nothing to clear.
+    #[inline(always)]
+    fn after(&mut self, h: &[u8], from: usize, work: &mut usize) -> Option<(usize, usize)> {
+        debug_assert!(self.hit.is_none() && self.at < from);
+        self.at = from;
+        self.scan(h, from, from + 3, work)
+    }
+
+    /// The search itself, from the pairs in `mask` and then from the blocks found from
+    /// `min_eq` on (`mask` holds no pair before `min_eq`).
+    #[inline(always)]
+    fn scan(
+        &mut self,
+        h: &[u8],
+        from: usize,
+        min_eq: usize,
+        work: &mut usize,
+    ) -> Option<(usize, usize)> {
         loop {
             // A block found below holds no pair before `min_eq`: no bit to clear.
             if self.mask == 0 {
@@ -491,12 +514,13 @@ impl Scanner {
     /// `limit`.
     #[inline(always)]
     fn next_candidate<const EOF: bool>(&mut self, h: &[u8], limit: usize) -> Next {
+        #[cfg(test)]
+        let work = &mut self.work;
+        #[cfg(not(test))]
+        let work = &mut 0;
+        let mut lit = self.lits.next(h, self.pos, work);
         loop {
-            #[cfg(test)]
-            let work = &mut self.work;
-            #[cfg(not(test))]
-            let work = &mut 0;
-            let Some((attr, len)) = self.lits.next(h, self.pos, work) else {
+            let Some((attr, len)) = lit else {
                 // No literal starts in [pos, at).
                 self.pos = self.pos.max(self.lits.at);
                 return Next::None;
@@ -512,7 +536,10 @@ impl Scanner {
                     self.pos = attr + 1;
                     return Next::Found(Candidate { attr, quote, path });
                 }
-                Tail::Invalid => self.pos = attr + 1,
+                Tail::Invalid => {
+                    self.pos = attr + 1;
+                    lit = self.lits.after(h, self.pos, work);
+                }
                 Tail::Undecided => {
                     self.lits.hit = Some((attr, len));
                     return Next::Undecided;
