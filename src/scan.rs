@@ -333,6 +333,7 @@ impl Scanner {
     /// With `eof`, `h` is the whole rest of the input and the answer is `Match` or
     /// `Done`. Without it, `NeedMore` means: call again with a longer window.
     #[inline]
+    #[cfg_attr(not(feature = "alloc"), allow(dead_code))] // the streaming driver's
     pub(crate) fn step<const EOF: bool>(&mut self, h: &[u8]) -> Step {
         #[cfg(target_arch = "x86_64")]
         if self.lits.engine == Engine::Avx2 {
@@ -346,6 +347,7 @@ impl Scanner {
     /// three-operand instructions.
     #[cfg(target_arch = "x86_64")]
     #[allow(unsafe_code)]
+    #[cfg_attr(not(feature = "alloc"), allow(dead_code))]
     fn step_avx2<const EOF: bool>(&mut self, h: &[u8]) -> Step {
         #[target_feature(enable = "avx2")]
         fn run<const EOF: bool>(s: &mut Scanner, h: &[u8]) -> Step {
