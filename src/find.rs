@@ -133,3 +133,23 @@ impl fmt::Debug for FindIter<'_> {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::vec::Vec;
+
+    /// The iterator asks for 1, 2, 4, 8, then 16 matches at a time: taking the first
+    /// match searches no further than `find` does.
+    #[test]
+    fn batches_grow_from_one() {
+        let h = b"<a href=/x>".repeat(100);
+        let mut it = super::find_iter(&h);
+        let mut sizes = Vec::new();
+        while it.next().is_some() {
+            if it.next == 1 {
+                sizes.push(it.len);
+            }
+        }
+        assert_eq!(sizes, [1, 2, 4, 8, 16, 16, 16, 16, 16, 5]);
+    }
+}
