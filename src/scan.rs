@@ -31,16 +31,20 @@
 //! where the previous search of the same kind stopped, so each byte is examined a
 //! bounded number of times: O(n) overall.
 //!
+//! The look-arounds are nearly always short: the scanner first reads the 64 bytes
+//! around a literal ([`crate::probe`]), and when they show an open run that ends within
+//! them with no other literal in between, it makes the match on the spot
+//! ([`Scanner::quick_match`]); otherwise it takes the general way above.
+//!
 //! The scanner is resumable: [`Scanner::step`] works on a window of input and, unless
 //! told the window reaches the end of the input (`eof`), says [`Step::NeedMore`] when
 //! the next decision depends on bytes it has not seen. The slice driver
-//! ([`crate::FindIter`]) always passes `eof = true`.
+//! ([`crate::FindIter`]) always passes `eof = true`, through [`Scanner::find_batch`].
 
 use memchr::memrchr;
 
-use crate::probe::{self, find as first, rfind};
-
 use crate::literal::Engine;
+use crate::probe::{self, find as first, rfind};
 use crate::Match;
 
 /// Counts bytes examined, in unit tests only, to prove linear time without a clock.
