@@ -92,6 +92,36 @@ fn insertion_templates_match_regex_replace_all() {
     );
 }
 
+/// Every template type answers `insertion` the same way and rewrites the same bytes.
+#[test]
+fn every_template_type_inserts_alike() {
+    fn ins<R: rootrel::Replacer>(mut r: R) -> Option<Vec<u8>> {
+        r.insertion().map(<[u8]>::to_vec)
+    }
+    let h = shapes::page(3, 20_000);
+    for (t, want_ins) in [
+        ("$1$2$3http://h$4", Some(&b"http://h"[..])),
+        ("${1}${2}${3}$4", Some(&b""[..])),
+        ("$1$2$3http:/h$4y", None),
+    ] {
+        let want = regex_replace(t.as_bytes(), &h);
+        let (s, v) = (t.to_string(), t.as_bytes().to_vec());
+        let want_ins = want_ins.map(<[u8]>::to_vec);
+        assert_eq!(ins(t), want_ins, "{t}");
+        assert_eq!(ins(&s), want_ins, "{t}");
+        assert_eq!(ins(&v), want_ins, "{t}");
+        assert_eq!(ins(t.as_bytes()), want_ins, "{t}");
+        assert_eq!(replace_all(&h, t)[..], want[..], "{t}");
+        assert_eq!(replace_all(&h, &s)[..], want[..], "{t}");
+        assert_eq!(replace_all(&h, &v)[..], want[..], "{t}");
+        assert_eq!(replace_all(&h, t.as_bytes())[..], want[..], "{t}");
+        if let Ok(a) = <&[u8; 16]>::try_from(t.as_bytes()) {
+            assert_eq!(ins(a), want_ins, "{t}");
+            assert_eq!(replace_all(&h, a)[..], want[..], "{t}");
+        }
+    }
+}
+
 #[test]
 fn borrowed_when_nothing_matches() {
     assert!(matches!(
