@@ -340,10 +340,18 @@ impl Scanner {
     #[cfg_attr(not(feature = "alloc"), allow(dead_code))] // the streaming driver's
     pub(crate) fn step<const EOF: bool>(&mut self, h: &[u8]) -> Step {
         #[cfg(target_arch = "x86_64")]
-        if self.lits.engine == Engine::Avx2 {
+        if self.avx2_step() {
             return self.step_avx2::<EOF>(h);
         }
         self.step_impl::<EOF, false>(h)
+    }
+
+    /// Whether the step compiled for AVX2 may run: only when the pair search found the
+    /// processor has AVX2 (it is the one place that asks).
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    fn avx2_step(&self) -> bool {
+        self.lits.engine == Engine::Avx2
     }
 
     /// [`Scanner::step`] compiled for AVX2: the 64-byte windows around a literal are
@@ -367,7 +375,7 @@ impl Scanner {
     /// the call and the loading and storing of the scanner's state.
     pub(crate) fn find_batch(&mut self, h: &[u8], out: &mut [Match]) -> (usize, bool) {
         #[cfg(target_arch = "x86_64")]
-        if self.lits.engine == Engine::Avx2 {
+        if self.avx2_step() {
             #[target_feature(enable = "avx2")]
             fn run(s: &mut Scanner, h: &[u8], out: &mut [Match]) -> (usize, bool) {
                 s.batch_impl::<true>(h, out)
@@ -830,6 +838,13 @@ mod tests {
             let want = scan(Engine::detect(), h, h.len());
             total += want.len();
             for &e in &engines {
+                // The AVX2 step runs with the AVX2 engine only.
+                #[cfg(target_arch = "x86_64")]
+                {
+                    let mut s = Scanner::new();
+                    s.lits.engine = e;
+                    assert_eq!(s.avx2_step(), e == Engine::Avx2);
+                }
                 assert_eq!(scan(e, h, h.len()), want, "{e:?}");
                 assert_eq!(scan(e, h, 4096), want, "{e:?} in 4 KiB windows");
             }
