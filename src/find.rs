@@ -71,7 +71,7 @@ pub fn find(haystack: &[u8]) -> Option<Match> {
 ///
 /// `'h` is the lifetime of the haystack. The iterator yields [`Match`] values in
 /// increasing order of offset and is fused: once it returns `None` it always does.
-/// It finds matches a few at a time (one, then two, up to eight), so it may have
+/// It finds matches a few at a time (one, then two, up to sixteen), so it may have
 /// searched a little past the last match it returned.
 #[derive(Clone)]
 pub struct FindIter<'h> {
