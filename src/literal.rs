@@ -125,11 +125,6 @@ mod x86 {
 
     use super::{scalar_tail, Block};
 
-    /// SSE2 (always present on x86-64): 32 bytes a round. Requires `1 <= from`.
-    pub(super) fn sse2(h: &[u8], from: usize) -> Option<Block> {
-        sse2_impl(h, from)
-    }
-
     /// The pairs among the 32 bytes at `p + i` (bit `k`: offset `i + k`).
     ///
     /// # Safety
@@ -177,7 +172,8 @@ mod x86 {
         })
     }
 
-    fn sse2_impl(h: &[u8], mut i: usize) -> Option<Block> {
+    /// SSE2 (always present on x86-64): 32 bytes a round. Requires `1 <= from`.
+    pub(super) fn sse2(h: &[u8], mut i: usize) -> Option<Block> {
         let p = h.as_ptr();
         while i + 32 <= h.len() {
             // SAFETY: 1 <= i and i + 32 <= h.len().
@@ -241,6 +237,15 @@ mod x86 {
         (m0, m1)
     }
 
+    /// The bits of two byte masks from [`round64`], the first in the low half.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn bits64((m0, m1): (__m256i, __m256i)) -> u64 {
+        let lo = _mm256_movemask_epi8(m0) as u32;
+        let hi = _mm256_movemask_epi8(m1) as u32;
+        u64::from(lo) | (u64::from(hi) << 32)
+    }
+
     #[target_feature(enable = "avx2")]
     fn avx2_impl(h: &[u8], mut i: usize) -> Option<Block> {
         let p = h.as_ptr();
@@ -249,11 +254,9 @@ mod x86 {
             let (m0, m1) = unsafe { round64(p, i) };
             let any = _mm256_or_si256(m0, m1);
             if _mm256_testz_si256(any, any) == 0 {
-                let lo = _mm256_movemask_epi8(m0) as u32;
-                let hi = _mm256_movemask_epi8(m1) as u32;
                 return Some(Block {
                     base: i,
-                    mask: u64::from(lo) | (u64::from(hi) << 32),
+                    mask: bits64((m0, m1)),
                     end: i + 64,
                 });
             }
@@ -261,16 +264,11 @@ mod x86 {
         }
         if i < h.len() && h.len() > 64 {
             // The last bytes: one round over the last 64, overlapping those done.
-            return last_round(h, i, 64, |base| {
-                // SAFETY: base = h.len() - 64 >= 1 and base + 64 = h.len(); AVX2 is
-                // enabled here.
-                let (m0, m1) = unsafe { round64(p, base) };
-                let lo = _mm256_movemask_epi8(m0) as u32;
-                let hi = _mm256_movemask_epi8(m1) as u32;
-                u64::from(lo) | (u64::from(hi) << 32)
-            });
+            // SAFETY: base = h.len() - 64 >= 1 and base + 64 = h.len(); AVX2 is
+            // enabled here.
+            return last_round(h, i, 64, |base| bits64(unsafe { round64(p, base) }));
         }
-        sse2_impl(h, i)
+        sse2(h, i)
     }
 }
 
