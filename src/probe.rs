@@ -118,7 +118,7 @@ fn within(m: u64, start: usize, from: usize, to: usize) -> u64 {
     }
 }
 
-/// [`eq_masks`] (for `a`, and for `b` when given), with 32-byte compares when `AVX2`.
+/// [`eq_masks`], with 32-byte compares when `AVX2`.
 /// `AVX2` is only true in the scanner's step compiled for AVX2 (see
 /// `Scanner::step`), which runs only after the processor was found to have it.
 #[inline(always)]
@@ -131,10 +131,7 @@ fn masks<const AVX2: bool>(h: &[u8], start: usize, a: u8, b: Option<u8>) -> (u64
         // present (above).
         return unsafe { avx2::eq_masks(h[start..].as_ptr(), a, b) };
     }
-    match b {
-        Some(b) => eq_masks(h, start, a, b),
-        None => (eq_mask(h, start, a), 0),
-    }
+    eq_masks(h, start, a, b)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -170,14 +167,15 @@ mod avx2 {
 /// Bit `i` set when `h[start + i] == b`, for `i < 64`. Requires `start + 64 <= h.len()`.
 #[inline(always)]
 fn eq_mask(h: &[u8], start: usize, b: u8) -> u64 {
-    eq_masks(h, start, b, b).0
+    eq_masks(h, start, b, None).0
 }
 
-/// The masks of [`eq_mask`] for two bytes, from one read of the window.
+/// The masks of [`eq_mask`] for `a`, and for `b` when given (else 0), from one read of
+/// the window.
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
 #[inline(always)]
-fn eq_masks(h: &[u8], start: usize, a: u8, b: u8) -> (u64, u64) {
+fn eq_masks(h: &[u8], start: usize, a: u8, b: Option<u8>) -> (u64, u64) {
     use core::arch::x86_64::*;
     assert!(start + W <= h.len());
     let p = h[start..].as_ptr();
@@ -192,19 +190,22 @@ fn eq_masks(h: &[u8], start: usize, a: u8, b: u8) -> (u64, u64) {
             let bits = |v: __m128i| _mm_movemask_epi8(_mm_cmpeq_epi8(v, n)) as u32 as u64;
             bits(v0) | bits(v1) << 16 | bits(v2) << 32 | bits(v3) << 48
         };
-        (m(a), if a == b { 0 } else { m(b) })
+        (m(a), b.map_or(0, m))
     }
 }
 
-/// The masks of [`eq_mask`] for two bytes.
+/// The masks of [`eq_mask`] for `a`, and for `b` when given (else 0).
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
-fn eq_masks(h: &[u8], start: usize, a: u8, b: u8) -> (u64, u64) {
+fn eq_masks(h: &[u8], start: usize, a: u8, b: Option<u8>) -> (u64, u64) {
     h[start..start + W]
         .iter()
         .enumerate()
         .fold((0, 0), |(ma, mb), (i, &x)| {
-            (ma | u64::from(x == a) << i, mb | u64::from(x == b) << i)
+            (
+                ma | u64::from(x == a) << i,
+                mb | u64::from(Some(x) == b) << i,
+            )
         })
 }
 
