@@ -198,35 +198,21 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
         }
         self.bytes += chunk.len() as u64;
         if self.buf.is_empty() {
-            // Scan the chunk in place and keep only its undecided tail.
-            let keep = self.drive_chunk(chunk, false);
-            self.buf.extend_from_slice(&chunk[keep..]);
+            self.drive_in_place(chunk);
         } else if self.buf.len() <= SEAM && chunk.len() > 2 * SEAM {
-            // A few bytes held: decide them with the chunk's first bytes, then, once
-            // nothing before the chunk is held, scan the rest of the chunk in place
-            // rather than copying it.
-            let held = self.buf.len();
-            self.buf.extend_from_slice(&chunk[..SEAM]);
-            let mut buf = core::mem::take(&mut self.buf);
-            let done = self.drive_chunk(&buf, false);
-            if done >= held {
-                let from = done - held;
-                let keep = from + self.drive_chunk(&chunk[from..], false);
-                buf.clear();
-                buf.extend_from_slice(&chunk[keep..]);
+            // A few bytes held: decide them with the chunk's first bytes; once what is
+            // still held lies within those, scan the rest of the chunk in place rather
+            // than copying it.
+            self.drive_held(&chunk[..SEAM]);
+            if self.buf.len() <= SEAM {
+                let from = SEAM - self.buf.len();
+                self.buf.clear();
+                self.drive_in_place(&chunk[from..]);
             } else {
-                buf.drain(..done);
-                buf.extend_from_slice(&chunk[SEAM..]);
-                let keep = self.drive_chunk(&buf, false);
-                buf.drain(..keep);
+                self.drive_held(&chunk[SEAM..]);
             }
-            self.buf = buf;
         } else {
-            self.buf.extend_from_slice(chunk);
-            let buf = core::mem::take(&mut self.buf);
-            let keep = self.drive_chunk(&buf, false);
-            self.buf = buf;
-            self.buf.drain(..keep);
+            self.drive_held(chunk);
         }
         if self.buf.len() > self.max_buffer {
             let e = Error::BufferLimit {
@@ -330,6 +316,23 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
     /// ```
     pub fn sink(&self) -> &S {
         &self.sink
+    }
+
+    /// Scans `chunk` where it lies (nothing is held before it) and holds its undecided
+    /// tail.
+    fn drive_in_place(&mut self, chunk: &[u8]) {
+        debug_assert!(self.buf.is_empty());
+        let keep = self.drive_chunk(chunk, false);
+        self.buf.extend_from_slice(&chunk[keep..]);
+    }
+
+    /// Appends `more` to the held bytes, scans them all and holds their undecided tail.
+    fn drive_held(&mut self, more: &[u8]) {
+        self.buf.extend_from_slice(more);
+        let buf = core::mem::take(&mut self.buf);
+        let keep = self.drive_chunk(&buf, false);
+        self.buf = buf;
+        self.buf.drain(..keep);
     }
 
     /// Runs the scanner over `window` (the undecided bytes followed by new input),
