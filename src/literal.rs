@@ -273,7 +273,7 @@ mod x86 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::vec::Vec;
 
     use super::*;
@@ -301,7 +301,8 @@ mod tests {
             .collect()
     }
 
-    fn engines() -> Vec<Engine> {
+    /// Every engine this processor runs (for the scanner's tests too).
+    pub(crate) fn engines() -> Vec<Engine> {
         let mut v = std::vec![Engine::Portable];
         #[cfg(target_arch = "x86_64")]
         {

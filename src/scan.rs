@@ -765,6 +765,28 @@ mod tests {
         assert!(w > 0);
     }
 
+    /// The matches of `h` with the pair search `e`, the scanner fed the windows
+    /// `h[..end]` for each `end` of `ends` in turn (the last one `h.len()`, with `eof`).
+    fn in_windows(e: Engine, h: &[u8], ends: impl IntoIterator<Item = usize>) -> Vec<Match> {
+        let mut s = Scanner::new();
+        s.lits.engine = e;
+        let mut v = Vec::new();
+        for end in ends {
+            loop {
+                let step = if end == h.len() {
+                    s.step::<true>(&h[..end])
+                } else {
+                    s.step::<false>(&h[..end])
+                };
+                match step {
+                    Step::Match(m) => v.push(m),
+                    _ => break,
+                }
+            }
+        }
+        v
+    }
+
     /// The scanner's own state machine gives the same answers when the window grows a
     /// byte at a time (`eof = false`) as when it sees everything at once.
     #[test]
@@ -776,23 +798,8 @@ mod tests {
         inputs.push(shapes::page(7, 5000));
         inputs.push(b"<a href=>/<b href=/x> <a src=/x src=//y> <c href=/\n".to_vec());
         for h in &inputs {
-            let mut want = Vec::new();
-            let mut s = Scanner::new();
-            while let Step::Match(m) = s.step::<true>(h) {
-                want.push(m);
-            }
-            let mut got = Vec::new();
-            let mut s = Scanner::new();
-            for end in 0..=h.len() {
-                while let Step::Match(m) = if end == h.len() {
-                    s.step::<true>(&h[..end])
-                } else {
-                    s.step::<false>(&h[..end])
-                } {
-                    got.push(m);
-                }
-            }
-            assert_eq!(got, want);
+            let want = in_windows(Engine::detect(), h, [h.len()]);
+            assert_eq!(in_windows(Engine::detect(), h, 0..=h.len()), want);
         }
     }
 
@@ -806,41 +813,11 @@ mod tests {
             .map(|s| shapes::shape(s, 20_000))
             .collect();
         inputs.extend((0..4).map(|seed| shapes::page(seed, 50_000)));
-        let scan = |e: Engine, h: &[u8], chunk: usize| {
-            let mut s = Scanner::new();
-            s.lits.engine = e;
-            let mut v = Vec::new();
-            let mut end = 0;
-            while end < h.len() {
-                end = (end + chunk).min(h.len());
-                let w = &h[..end];
-                loop {
-                    let step = if end == h.len() {
-                        s.step::<true>(w)
-                    } else {
-                        s.step::<false>(w)
-                    };
-                    match step {
-                        Step::Match(m) => v.push(m),
-                        _ => break,
-                    }
-                }
-            }
-            v
-        };
-        let mut engines = std::vec![Engine::Portable];
-        #[cfg(target_arch = "x86_64")]
-        {
-            engines.push(Engine::Sse2);
-            if std::is_x86_feature_detected!("avx2") {
-                engines.push(Engine::Avx2);
-            }
-        }
         let mut total = 0;
         for h in &inputs {
-            let want = scan(Engine::detect(), h, h.len());
+            let want = in_windows(Engine::detect(), h, [h.len()]);
             total += want.len();
-            for &e in &engines {
+            for e in crate::literal::tests::engines() {
                 // The AVX2 step runs with the AVX2 engine only.
                 #[cfg(target_arch = "x86_64")]
                 {
@@ -848,8 +825,9 @@ mod tests {
                     s.lits.engine = e;
                     assert_eq!(s.avx2_step(), e == Engine::Avx2);
                 }
-                assert_eq!(scan(e, h, h.len()), want, "{e:?}");
-                assert_eq!(scan(e, h, 4096), want, "{e:?} in 4 KiB windows");
+                assert_eq!(in_windows(e, h, [h.len()]), want, "{e:?}");
+                let windows = (4096..h.len()).step_by(4096).chain([h.len()]);
+                assert_eq!(in_windows(e, h, windows), want, "{e:?} in 4 KiB windows");
             }
         }
         assert!(total > 2_000, "{total} matches");
