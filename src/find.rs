@@ -60,11 +60,8 @@ const BATCH: usize = 16;
 /// assert_eq!(rootrel::find(br#"<a href="https://example.org/">"#), None);
 /// ```
 pub fn find(haystack: &[u8]) -> Option<Match> {
-    let mut one = [Match::new(0, 0, 4, 4)];
-    match Scanner::new().find_batch(haystack, &mut one) {
-        (1, _) => Some(one[0]),
-        _ => None,
-    }
+    // The iterator's first search asks for one match only.
+    find_iter(haystack).next()
 }
 
 /// An iterator over the matches in a haystack, created by [`find_iter`].
@@ -81,8 +78,8 @@ pub struct FindIter<'h> {
     buf: [Match; BATCH],
     next: usize,
     len: usize,
-    /// How many matches the next search may find: doubles up to `BATCH`, so that
-    /// taking only the first match costs no more than [`find`].
+    /// How many matches the next search may find: 1 at first, so that taking only the
+    /// first match (as [`find`] does) searches no further, then doubling up to `BATCH`.
     want: usize,
     done: bool,
 }
@@ -139,7 +136,7 @@ mod tests {
     use std::vec::Vec;
 
     /// The iterator asks for 1, 2, 4, 8, then 16 matches at a time: taking the first
-    /// match searches no further than `find` does.
+    /// match (all that `find` does) searches for that one only.
     #[test]
     fn batches_grow_from_one() {
         let h = b"<a href=/x>".repeat(100);
