@@ -238,64 +238,29 @@ fn expand_template<S: Sink + ?Sized>(t: &[u8], caps: &Captures<'_>, dst: &mut S)
     });
 }
 
-impl Replacer for &[u8] {
-    #[inline]
-    fn replace_append<S: Sink + ?Sized>(&mut self, caps: &Captures<'_>, dst: &mut S) {
-        expand_template(self, caps, dst);
-    }
+/// The PHP-template replacers: one implementation for each way of holding the bytes.
+macro_rules! template_replacers {
+    ($(impl$([$($generics:tt)*])? for $ty:ty;)*) => {$(
+        impl$(<$($generics)*>)? Replacer for $ty {
+            #[inline]
+            fn replace_append<S: Sink + ?Sized>(&mut self, caps: &Captures<'_>, dst: &mut S) {
+                expand_template(AsRef::<[u8]>::as_ref(*self), caps, dst);
+            }
 
-    #[inline]
-    fn insertion(&mut self) -> Option<&[u8]> {
-        template::insertion(self)
-    }
+            #[inline]
+            fn insertion(&mut self) -> Option<&[u8]> {
+                template::insertion(AsRef::<[u8]>::as_ref(*self))
+            }
+        }
+    )*};
 }
 
-impl<const N: usize> Replacer for &[u8; N] {
-    #[inline]
-    fn replace_append<S: Sink + ?Sized>(&mut self, caps: &Captures<'_>, dst: &mut S) {
-        expand_template(&self[..], caps, dst);
-    }
-
-    #[inline]
-    fn insertion(&mut self) -> Option<&[u8]> {
-        template::insertion(&self[..])
-    }
-}
-
-impl Replacer for &str {
-    #[inline]
-    fn replace_append<S: Sink + ?Sized>(&mut self, caps: &Captures<'_>, dst: &mut S) {
-        expand_template(self.as_bytes(), caps, dst);
-    }
-
-    #[inline]
-    fn insertion(&mut self) -> Option<&[u8]> {
-        template::insertion(self.as_bytes())
-    }
-}
-
-impl Replacer for &alloc::string::String {
-    #[inline]
-    fn replace_append<S: Sink + ?Sized>(&mut self, caps: &Captures<'_>, dst: &mut S) {
-        expand_template(self.as_bytes(), caps, dst);
-    }
-
-    #[inline]
-    fn insertion(&mut self) -> Option<&[u8]> {
-        template::insertion(self.as_bytes())
-    }
-}
-
-impl Replacer for &Vec<u8> {
-    #[inline]
-    fn replace_append<S: Sink + ?Sized>(&mut self, caps: &Captures<'_>, dst: &mut S) {
-        expand_template(self, caps, dst);
-    }
-
-    #[inline]
-    fn insertion(&mut self) -> Option<&[u8]> {
-        template::insertion(self)
-    }
+template_replacers! {
+    impl for &[u8];
+    impl[const N: usize] for &[u8; N];
+    impl for &str;
+    impl for &alloc::string::String;
+    impl for &Vec<u8>;
 }
 
 impl<F, T> Replacer for F
