@@ -104,6 +104,26 @@ fn tail<const EOF: bool>(h: &[u8], p: usize) -> Tail {
     }
 }
 
+/// The length of the literal (`href=` 5, `src=` 4) that ends with the `=` at `eq`, if
+/// one does.
+#[inline(always)]
+fn literal_len(h: &[u8], eq: usize) -> Option<usize> {
+    const HREF: u32 = u32::from_le_bytes(*b"href");
+    const SRC: u32 = u32::from_le_bytes(*b"src\0");
+    let Some(from) = eq.checked_sub(4) else {
+        return (eq == 3 && h[..3] == *b"src").then_some(4);
+    };
+    // The four bytes before the `=`, the first in the low byte.
+    let w = u32::from_le_bytes(h[from..eq].try_into().unwrap_or_default());
+    if w == HREF {
+        Some(5)
+    } else if w >> 8 == SRC {
+        Some(4)
+    } else {
+        None
+    }
+}
+
 /// The next `href=` or `src=` occurrence, found by the one-pass pair search.
 #[derive(Clone, Debug)]
 struct Literals {
@@ -194,18 +214,8 @@ impl Literals {
             }
             let eq = self.base + self.mask.trailing_zeros() as usize;
             self.mask &= self.mask - 1;
-            // h[eq] == '=' and h[eq - 1] is 'c' or 'f': check the bytes before.
-            let at = |i: usize| eq.checked_sub(i).map(|j| h[j]);
-            let len = if h[eq - 1] == b'c' {
-                if at(2) != Some(b'r') || at(3) != Some(b's') {
-                    continue;
-                }
-                4
-            } else {
-                if at(2) != Some(b'e') || at(3) != Some(b'r') || at(4) != Some(b'h') {
-                    continue;
-                }
-                5
+            let Some(len) = literal_len(h, eq) else {
+                continue;
             };
             let s = eq + 1 - len;
             if s >= from {
@@ -590,10 +600,8 @@ impl Scanner {
             let eq = lo + i;
             work!(self, hi - eq);
             hi = eq;
-            let at = |k: usize| eq.checked_sub(k).filter(|&j| j >= lo).map(|j| h[j]);
-            let len = match (at(1), at(2), at(3), at(4)) {
-                (Some(b'c'), Some(b'r'), Some(b's'), _) => 4,
-                (Some(b'f'), Some(b'e'), Some(b'r'), Some(b'h')) => 5,
+            let len = match literal_len(h, eq) {
+                Some(len) if eq + 1 - len >= lo => len,
                 _ => continue,
             };
             match tail::<EOF>(h, eq + 1) {
