@@ -43,7 +43,7 @@
 //!   [`replace_all_write`]; enables `alloc`.
 //! * `alloc`: rewriting: [`replace_all`], [`absolutize`], [`Base`], [`Rewriter`].
 //!
-//! The crate is always `#![no_std]`; with no features, [`find_iter`] and [`find`] work
+//! The crate is always `#![no_std]`; with no features, [`find_iter`] and [`find()`] work
 //! unchanged.
 
 #![no_std]

@@ -14,7 +14,7 @@ pub const DEFAULT_MAX_BUFFER: usize = 64 << 20;
 /// after them to decide them, and the rest of the chunk is scanned where it lies.
 const SEAM: usize = 256;
 
-/// What a [`Rewriter`] (or [`rewrite`](crate::rewrite)) processed.
+/// What a [`Rewriter`] (or [`rewrite`]) processed.
 ///
 /// # Examples
 ///
