@@ -4,7 +4,9 @@
 //! the `>` that ends a run) are a few dozen bytes away on real HTML, where `memchr`'s
 //! setup costs more than the search itself. These functions compare one 64-byte window
 //! at once (four SSE2 compares on x86-64, a byte loop elsewhere) and hand only what lies
-//! beyond it to `memchr`.
+//! beyond it to `memchr`. In the scanner's step compiled for AVX2, [`run_state`] and
+//! [`gt_near`] first read the 32 bytes nearest the literal, with one compare per byte
+//! looked for: on dense markup the answer is nearly always there.
 
 use memchr::{memchr, memrchr};
 
@@ -66,6 +68,30 @@ pub(crate) fn run_state<const AVX2: bool>(
     to: usize,
 ) -> Option<(Option<usize>, Option<usize>)> {
     debug_assert!(from <= to && to <= h.len());
+    #[cfg(target_arch = "x86_64")]
+    if AVX2 && to >= 32 {
+        // First the 32 bytes before `to`, one compare per byte looked for: enough when
+        // they hold a `>` after `from`, or when `from` lies among them.
+        let start = to - 32;
+        assert!(to <= h.len());
+        // SAFETY: `h[start..to]` is in bounds (above), and AVX2 is present (see
+        // `masks`).
+        #[allow(unsafe_code)]
+        let (gm, lm) = unsafe { avx2::eq_masks32(h[start..].as_ptr(), b'>', b'<') };
+        let keep = u32::MAX
+            .checked_shl(from.saturating_sub(start) as u32)
+            .unwrap_or(0);
+        let (gm, lm) = (gm & keep, lm & keep);
+        let lowest = |m: u32| (m != 0).then(|| start + m.trailing_zeros() as usize);
+        if gm != 0 {
+            let g = 31 - gm.leading_zeros() as usize;
+            let after = if g == 31 { 0 } else { lm & (!0u32 << (g + 1)) };
+            return Some((Some(start + g), lowest(after)));
+        }
+        if start <= from {
+            return Some((None, lowest(lm)));
+        }
+    }
     let start = to.checked_sub(W)?;
     let (gm, lm) = masks::<AVX2>(h, start, b'>', Some(b'<'));
     // The window ends at `to`: only the bytes before `from` are to be dropped.
@@ -87,6 +113,20 @@ pub(crate) fn run_state<const AVX2: bool>(
 #[inline(always)]
 pub(crate) fn gt_near<const AVX2: bool>(h: &[u8], from: usize) -> Option<usize> {
     if from + W > h.len() {
+        return None;
+    }
+    #[cfg(target_arch = "x86_64")]
+    if AVX2 {
+        // Half a window at a time: the `>` is nearly always in the first half.
+        for half in [from, from + 32] {
+            // SAFETY: `h[half..half + 32]` lies in `h[from..from + W]`, in bounds
+            // (above); AVX2 is present (see `masks`).
+            #[allow(unsafe_code)]
+            let (m, _) = unsafe { avx2::eq_masks32(h[half..].as_ptr(), b'>', b'>') };
+            if m != 0 {
+                return Some(half + m.trailing_zeros() as usize);
+            }
+        }
         return None;
     }
     let (m, _) = masks::<AVX2>(h, from, b'>', None);
@@ -162,6 +202,21 @@ mod avx2 {
         };
         (m(a), b.map_or(0, m))
     }
+
+    /// The masks of `a` and `b` in the 32 bytes at `p`.
+    ///
+    /// # Safety
+    ///
+    /// `p .. p + 32` must be readable and the processor must have AVX2.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    pub(super) unsafe fn eq_masks32(p: *const u8, a: u8, b: u8) -> (u32, u32) {
+        // SAFETY: the caller makes the 32-byte load readable; an unaligned load.
+        let v = unsafe { _mm256_loadu_si256(p.cast()) };
+        let m =
+            |x: u8| _mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(x as i8))) as u32;
+        (m(a), m(b))
+    }
 }
 
 /// Bit `i` set when `h[start + i] == b`, for `i < 64`. Requires `start + 64 <= h.len()`.
@@ -220,6 +275,7 @@ mod tests {
         #[cfg(not(target_arch = "x86_64"))]
         let avx2 = false;
         let mut decided = 0;
+        let mut decided_avx2 = 0;
         // Lengths around the window size, dense and sparse hits at every distance.
         for (len, density) in [0, 1, 5, 63, 64, 65, 100, 130, 200]
             .into_iter()
@@ -245,16 +301,25 @@ mod tests {
                 }
                 for to in from..=len {
                     let span = &h[from..to];
+                    let g = span.iter().rposition(|&x| x == b'>').map(|i| from + i);
+                    let after = g.map_or(from, |g| g + 1);
+                    let l = h[after..to].iter().position(|&x| x == b'<');
+                    let want = Some((g, l.map(|i| after + i)));
+                    // Each answer, when there is one, is the naive one. The AVX2 one
+                    // reads 32 bytes first, so it may decide where the other cannot;
+                    // it always decides when the other does.
                     let got = run_state::<false>(&h, from, to);
-                    if avx2 {
-                        assert_eq!(run_state::<true>(&h, from, to), got);
-                    }
-                    if let Some((gt, lt)) = got {
-                        let g = span.iter().rposition(|&x| x == b'>').map(|i| from + i);
-                        let after = g.map_or(from, |g| g + 1);
-                        let l = h[after..to].iter().position(|&x| x == b'<');
-                        assert_eq!((gt, lt), (g, l.map(|i| after + i)), "{len} {from} {to}");
+                    if got.is_some() {
+                        assert_eq!(got, want, "{len} {from} {to}");
                         decided += 1;
+                    }
+                    if avx2 {
+                        let got32 = run_state::<true>(&h, from, to);
+                        assert!(got32 == want || got32.is_none() && got.is_none());
+                        decided_avx2 += usize::from(got32.is_some());
+                        if to >= 32 && (from + 32 >= to || g.is_some_and(|g| g + 32 >= to)) {
+                            assert!(got32.is_some(), "32 bytes decide: {len} {from} {to}");
+                        }
                     }
                     for b in [b'<', b'>', b'z'] {
                         let span = &h[from..to];
@@ -274,6 +339,7 @@ mod tests {
         }
         // The window decided often (it cannot below 64 bytes or far from `from`).
         assert!(decided > 3_000, "{decided}");
+        assert!(!avx2 || decided_avx2 > decided, "{decided_avx2} {decided}");
     }
 
     #[test]
