@@ -198,19 +198,10 @@ impl Literals {
         loop {
             // A block found below holds no pair before `min_eq`: no bit to clear.
             if self.mask == 0 {
-                let from = self.scanned.max(min_eq);
-                match self.engine.find_block(h, from) {
-                    Some(b) => {
-                        *work += b.end - from.min(b.end);
-                        (self.base, self.mask, self.scanned) = (b.base, b.mask, b.end);
-                        continue;
-                    }
-                    None => {
-                        *work += h.len().saturating_sub(from);
-                        self.scanned = self.scanned.max(h.len());
-                        break;
-                    }
+                if self.refill(h, min_eq, work) {
+                    continue;
                 }
+                break;
             }
             let eq = self.base + self.mask.trailing_zeros() as usize;
             self.mask &= self.mask - 1;
@@ -238,6 +229,26 @@ impl Literals {
             .unwrap_or(0);
         self.at = self.at.max(h.len() - keep);
         None
+    }
+
+    /// With no pair at hand (`mask == 0`), runs the block search from where it stopped
+    /// (and from `min_eq` on): whether it found a block, now at hand.
+    #[inline(always)]
+    fn refill(&mut self, h: &[u8], min_eq: usize, work: &mut usize) -> bool {
+        debug_assert_eq!(self.mask, 0);
+        let from = self.scanned.max(min_eq);
+        match self.engine.find_block(h, from) {
+            Some(b) => {
+                *work += b.end - from.min(b.end);
+                (self.base, self.mask, self.scanned) = (b.base, b.mask, b.end);
+                true
+            }
+            None => {
+                *work += h.len().saturating_sub(from);
+                self.scanned = self.scanned.max(h.len());
+                false
+            }
+        }
     }
 
     /// Whether no pair other than those already looked at has its `=` before `to`,
@@ -453,7 +464,8 @@ impl Scanner {
     /// literal and the 64 after: a run is open at `c`, it ends within 64 bytes, and
     /// the block search has seen that no other literal lies in between. Then `c` is
     /// the run's last valid candidate and this is the match that [`Scanner::track`]
-    /// and [`Scanner::in_run`] would find; otherwise `None`, and nothing has changed.
+    /// and [`Scanner::in_run`] would find; otherwise `None`, and nothing has changed
+    /// but, possibly, how far the block search has looked.
     #[inline(always)]
     fn quick_match<const AVX2: bool>(&mut self, h: &[u8], c: Candidate) -> Option<Match> {
         let (g, lt) = probe::run_state::<AVX2>(h, self.checked, c.attr)?;
@@ -464,9 +476,20 @@ impl Scanner {
         };
         let gt = probe::gt_near::<AVX2>(h, c.quote)?;
         // The `=` of a literal starting in `(c.attr, gt)` lies before `gt` (a literal
-        // holds no `>`); the pair of `c` itself has been looked at.
+        // holds no `>`); the pair of `c` itself has been looked at. When the block
+        // search has not looked that far, it goes on now: the next search would anyway.
         if !self.lits.none_before(gt) {
-            return None;
+            if self.lits.mask != 0 {
+                return None;
+            }
+            #[cfg(test)]
+            let work = &mut self.work;
+            #[cfg(not(test))]
+            let work = &mut 0;
+            self.lits.refill(h, 0, work);
+            if !self.lits.none_before(gt) {
+                return None;
+            }
         }
         work!(self, c.attr - g.unwrap_or(self.checked) + gt + 1 - c.quote);
         Some(self.finish(start, c, gt))
