@@ -78,22 +78,20 @@ pub(crate) fn run_state<const AVX2: bool>(
         // `masks`).
         #[allow(unsafe_code)]
         let (gm, lm) = unsafe { avx2::eq_masks32(h[start..].as_ptr(), b'>', b'<') };
-        let keep = u32::MAX
-            .checked_shl(from.saturating_sub(start) as u32)
-            .unwrap_or(0);
-        let (gm, lm) = (gm & keep, lm & keep);
-        let lowest = |m: u32| (m != 0).then(|| start + m.trailing_zeros() as usize);
-        if gm != 0 {
-            let g = 31 - gm.leading_zeros() as usize;
-            let after = if g == 31 { 0 } else { lm & (!0u32 << (g + 1)) };
-            return Some((Some(start + g), lowest(after)));
-        }
-        if start <= from {
-            return Some((None, lowest(lm)));
+        let state = state_in(u64::from(gm), u64::from(lm), start, from);
+        if state.is_some() {
+            return state;
         }
     }
     let start = to.checked_sub(W)?;
     let (gm, lm) = masks::<AVX2>(h, start, b'>', Some(b'<'));
+    state_in(gm, lm, start, from)
+}
+
+/// [`run_state`] from the masks of `>` and `<` in the bytes from `start` up to `to`,
+/// 64 at most (bit `i` is offset `start + i`; the bits from `to` on are clear).
+#[inline(always)]
+fn state_in(gm: u64, lm: u64, start: usize, from: usize) -> Option<(Option<usize>, Option<usize>)> {
     // The window ends at `to`: only the bytes before `from` are to be dropped.
     let keep = u64::MAX
         .checked_shl(from.saturating_sub(start) as u32)
@@ -102,8 +100,8 @@ pub(crate) fn run_state<const AVX2: bool>(
     let lowest = |m: u64| (m != 0).then(|| start + m.trailing_zeros() as usize);
     if gm != 0 {
         let g = 63 - gm.leading_zeros() as usize;
-        // When `h[to - 1]` is the `>`, no `<` follows it before `to`.
-        let after = if g == 63 { 0 } else { lm & (!0u64 << (g + 1)) };
+        // The bits after `g`: `2 << 63` is 0, and then none.
+        let after = lm & !(2u64 << g).wrapping_sub(1);
         return Some((Some(start + g), lowest(after)));
     }
     (start <= from).then(|| (None, lowest(lm)))
