@@ -77,7 +77,7 @@ pub(crate) fn run_state<const AVX2: bool>(
         // SAFETY: `h[start..to]` is in bounds (above), and AVX2 is present (see
         // `masks`).
         #[allow(unsafe_code)]
-        let (gm, lm) = unsafe { avx2::eq_masks32(h[start..].as_ptr(), b'>', b'<') };
+        let (gm, lm) = unsafe { avx2::eq_masks32(h[start..].as_ptr(), b'>', Some(b'<')) };
         let state = state_in(u64::from(gm), u64::from(lm), start, from);
         if state.is_some() {
             return state;
@@ -120,7 +120,7 @@ pub(crate) fn gt_near<const AVX2: bool>(h: &[u8], from: usize) -> Option<usize> 
             // SAFETY: `h[half..half + 32]` lies in `h[from..from + W]`, in bounds
             // (above); AVX2 is present (see `masks`).
             #[allow(unsafe_code)]
-            let (m, _) = unsafe { avx2::eq_masks32(h[half..].as_ptr(), b'>', b'>') };
+            let (m, _) = unsafe { avx2::eq_masks32(h[half..].as_ptr(), b'>', None) };
             if m != 0 {
                 return Some(half + m.trailing_zeros() as usize);
             }
@@ -201,19 +201,19 @@ mod avx2 {
         (m(a), b.map_or(0, m))
     }
 
-    /// The masks of `a` and `b` in the 32 bytes at `p`.
+    /// The masks of `a`, and of `b` when given (else 0), in the 32 bytes at `p`.
     ///
     /// # Safety
     ///
     /// `p .. p + 32` must be readable and the processor must have AVX2.
     #[target_feature(enable = "avx2")]
     #[inline]
-    pub(super) unsafe fn eq_masks32(p: *const u8, a: u8, b: u8) -> (u32, u32) {
+    pub(super) unsafe fn eq_masks32(p: *const u8, a: u8, b: Option<u8>) -> (u32, u32) {
         // SAFETY: the caller makes the 32-byte load readable; an unaligned load.
         let v = unsafe { _mm256_loadu_si256(p.cast()) };
         let m =
             |x: u8| _mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(x as i8))) as u32;
-        (m(a), m(b))
+        (m(a), b.map_or(0, m))
     }
 }
 
