@@ -57,6 +57,17 @@ macro_rules! work {
     }};
 }
 
+/// Binds `$w` to the counter of [`work!`] in unit tests, to a scratch count elsewhere:
+/// the literal search's methods take one.
+macro_rules! work_counter {
+    ($self:ident, $w:ident) => {
+        #[cfg(test)]
+        let $w = &mut $self.work;
+        #[cfg(not(test))]
+        let $w = &mut 0;
+    };
+}
+
 /// What [`Scanner::step`] found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Step {
@@ -482,10 +493,7 @@ impl Scanner {
             if self.lits.mask != 0 {
                 return None;
             }
-            #[cfg(test)]
-            let work = &mut self.work;
-            #[cfg(not(test))]
-            let work = &mut 0;
+            work_counter!(self, work);
             self.lits.refill(h, 0, work);
             if !self.lits.none_before(gt) {
                 return None;
@@ -563,10 +571,7 @@ impl Scanner {
     /// `limit`.
     #[inline(always)]
     fn next_candidate<const EOF: bool>(&mut self, h: &[u8], limit: usize) -> Next {
-        #[cfg(test)]
-        let work = &mut self.work;
-        #[cfg(not(test))]
-        let work = &mut 0;
+        work_counter!(self, work);
         let mut lit = self.lits.next(h, self.pos, work);
         loop {
             let Some((attr, len)) = lit else {
