@@ -82,7 +82,7 @@ pub(crate) enum Step {
 
 /// Whether the tail `(.?)(\/[^\/])` matches at a position.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Tail {
+pub(crate) enum Tail {
     /// It matches; group 4 starts at this offset (group 3 is empty or one byte).
     Valid(usize),
     Invalid,
@@ -94,7 +94,7 @@ enum Tail {
 /// engine does. At most one of the two readings can match: the one-byte reading needs
 /// `h[p + 1] == '/'`, the empty one needs `h[p + 1] != '/'`.
 #[inline(always)]
-fn tail<const EOF: bool>(h: &[u8], p: usize) -> Tail {
+pub(crate) fn tail<const EOF: bool>(h: &[u8], p: usize) -> Tail {
     // Near the end of the window.
     let short = if EOF { Tail::Invalid } else { Tail::Undecided };
     let (Some(&b0), Some(&b1)) = (h.get(p), h.get(p + 1)) else {
