@@ -78,6 +78,58 @@ impl Engine {
             Engine::Avx2 => x86::avx2(h, from),
         }
     }
+
+    /// [`Engine::find_block`], also copying what it reads: each whole block of the
+    /// search, `h[i..i + n]` with `i + n <= limit`, is written to `dst + i` as it is
+    /// read, so that a rewriting driver need not read it again. The blocks start at
+    /// `from` (raised to 1) and follow each other; returns the block found and the end
+    /// of the last block copied (`from` when none was). The portable search, which
+    /// reads only `=` bytes, copies nothing.
+    ///
+    /// # Safety
+    ///
+    /// `dst + from .. dst + limit` must be valid for writes and not overlap `h`.
+    #[inline]
+    #[allow(unsafe_code)]
+    pub(crate) unsafe fn find_block_copying(
+        self,
+        h: &[u8],
+        from: usize,
+        dst: *mut u8,
+        limit: usize,
+    ) -> (Option<Block>, usize) {
+        let from = from.max(1);
+        if from >= h.len() {
+            return (None, from);
+        }
+        let mut copied = from;
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = (dst, limit);
+        let b = match self {
+            Engine::Portable => portable(h, from),
+            // SAFETY: the caller's promise, passed on.
+            #[cfg(target_arch = "x86_64")]
+            Engine::Sse2 => unsafe { x86::sse2_copying(h, from, dst, limit, &mut copied) },
+            // SAFETY: the caller's promise, passed on.
+            #[cfg(target_arch = "x86_64")]
+            Engine::Avx2 => unsafe { x86::avx2_copying(h, from, dst, limit, &mut copied) },
+        };
+        (b, copied)
+    }
+}
+
+/// Copies `h[r]` to `dst + r.start ..`: for a driver whose block search skipped bytes.
+///
+/// # Safety
+///
+/// `dst + r.start .. dst + r.end` must be valid for writes and not overlap `h`.
+#[cold]
+#[inline(never)]
+#[allow(unsafe_code)]
+pub(crate) unsafe fn copy_skipped(h: &[u8], dst: *mut u8, r: core::ops::Range<usize>) {
+    let src = &h[r.clone()];
+    // SAFETY: `src` is readable; the caller's promise for `dst + r`.
+    unsafe { core::ptr::copy_nonoverlapping(src.as_ptr(), dst.add(r.start), src.len()) };
 }
 
 /// Whether `h[j - 1]` makes `h[j] == '='` a pair.
@@ -193,13 +245,71 @@ mod x86 {
         })
     }
 
+    /// Writes the `N` bytes at `p + i` to `dst + i` when they end by `limit`, and
+    /// records where the copy ends.
+    ///
+    /// # Safety
+    ///
+    /// `p + i .. p + i + N` must be readable and, when `i + N <= limit`,
+    /// `dst + i .. dst + i + N` valid for writes and apart from `p`'s bytes.
+    #[inline(always)]
+    unsafe fn copy_block<const N: usize>(
+        p: *const u8,
+        i: usize,
+        dst: *mut u8,
+        limit: usize,
+        copied: &mut usize,
+    ) {
+        if i + N <= limit {
+            // SAFETY: the caller's promises.
+            unsafe { core::ptr::copy_nonoverlapping(p.add(i), dst.add(i), N) };
+            *copied = i + N;
+        }
+    }
+
     /// SSE2 (always present on x86-64): 32 bytes a round. Requires `1 <= from`.
-    pub(super) fn sse2(h: &[u8], mut i: usize) -> Option<Block> {
+    pub(super) fn sse2(h: &[u8], i: usize) -> Option<Block> {
+        // SAFETY: nothing is copied.
+        unsafe { sse2_impl::<false>(h, i, core::ptr::null_mut(), 0, &mut 0) }
+    }
+
+    /// [`sse2`], copying as [`Engine::find_block_copying`](super::Engine::find_block_copying)
+    /// says. Requires `1 <= from`.
+    ///
+    /// # Safety
+    ///
+    /// `dst + i .. dst + limit` must be valid for writes and apart from `h`.
+    pub(super) unsafe fn sse2_copying(
+        h: &[u8],
+        i: usize,
+        dst: *mut u8,
+        limit: usize,
+        copied: &mut usize,
+    ) -> Option<Block> {
+        // SAFETY: the caller's promise, passed on.
+        unsafe { sse2_impl::<true>(h, i, dst, limit, copied) }
+    }
+
+    /// # Safety
+    ///
+    /// With `COPY`, as [`sse2_copying`].
+    #[inline(always)]
+    unsafe fn sse2_impl<const COPY: bool>(
+        h: &[u8],
+        mut i: usize,
+        dst: *mut u8,
+        limit: usize,
+        copied: &mut usize,
+    ) -> Option<Block> {
         let p = h.as_ptr();
         while i + 32 <= h.len() {
             prefetch(p, i);
             // SAFETY: 1 <= i and i + 32 <= h.len().
             let mask = unsafe { round32(p, i) };
+            if COPY {
+                // SAFETY: i + 32 <= h.len(); the caller's promise for `dst`.
+                unsafe { copy_block::<32>(p, i, dst, limit, copied) };
+            }
             if mask != 0 {
                 return Some(Block {
                     base: i,
@@ -222,8 +332,27 @@ mod x86 {
 
     /// AVX2: 64 bytes a round. Requires `1 <= from`.
     pub(super) fn avx2(h: &[u8], from: usize) -> Option<Block> {
-        // SAFETY: `Engine::Avx2` is only chosen after `is_x86_feature_detected!("avx2")`.
-        unsafe { avx2_impl(h, from) }
+        // SAFETY: `Engine::Avx2` is only chosen after `is_x86_feature_detected!("avx2")`;
+        // nothing is copied.
+        unsafe { avx2_impl::<false>(h, from, core::ptr::null_mut(), 0, &mut 0) }
+    }
+
+    /// [`avx2`], copying as [`Engine::find_block_copying`](super::Engine::find_block_copying)
+    /// says. Requires `1 <= from`.
+    ///
+    /// # Safety
+    ///
+    /// `dst + from .. dst + limit` must be valid for writes and apart from `h`.
+    pub(super) unsafe fn avx2_copying(
+        h: &[u8],
+        from: usize,
+        dst: *mut u8,
+        limit: usize,
+        copied: &mut usize,
+    ) -> Option<Block> {
+        // SAFETY: `Engine::Avx2` is only chosen after `is_x86_feature_detected!("avx2")`;
+        // the caller's promise for `dst`, passed on.
+        unsafe { avx2_impl::<true>(h, from, dst, limit, copied) }
     }
 
     /// The pairs among the 64 bytes at `p + i`, as two byte masks (0xff where the
@@ -300,13 +429,26 @@ mod x86 {
         (s1 & !s2) | (!n1 & s2 & !s3)
     }
 
+    /// # Safety
+    ///
+    /// The processor must have AVX2; with `COPY`, as [`avx2_copying`].
     #[target_feature(enable = "avx2")]
-    fn avx2_impl(h: &[u8], mut i: usize) -> Option<Block> {
+    unsafe fn avx2_impl<const COPY: bool>(
+        h: &[u8],
+        mut i: usize,
+        dst: *mut u8,
+        limit: usize,
+        copied: &mut usize,
+    ) -> Option<Block> {
         let p = h.as_ptr();
         while i + 64 <= h.len() {
             prefetch(p, i);
             // SAFETY: 1 <= i and i + 64 <= h.len(); AVX2 is enabled here.
             let (m0, m1) = unsafe { round64(p, i) };
+            if COPY {
+                // SAFETY: i + 64 <= h.len(); the caller's promise for `dst`.
+                unsafe { copy_block::<64>(p, i, dst, limit, copied) };
+            }
             let any = _mm256_or_si256(m0, m1);
             if _mm256_testz_si256(any, any) == 0 {
                 let mut mask = bits64((m0, m1));

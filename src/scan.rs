@@ -150,6 +150,20 @@ struct Literals {
     base: usize,
     mask: u64,
     scanned: usize,
+    /// Where the block search copies what it reads, if anywhere (see
+    /// [`Scanner::copy_to`]).
+    copy: CopyTo,
+}
+
+/// See [`Scanner::copy_to`]. The destination is kept as an address (0: nowhere), so
+/// that the scanner stays `Send` and `Sync`.
+#[derive(Clone, Debug)]
+struct CopyTo {
+    dst: usize,
+    floor: usize,
+    limit: usize,
+    /// Offsets whose bytes are at `dst + offset`: one run.
+    copied: core::ops::Range<usize>,
 }
 
 impl Literals {
@@ -161,12 +175,27 @@ impl Literals {
             base: 0,
             mask: 0,
             scanned: 0,
+            copy: CopyTo {
+                dst: 0,
+                floor: 0,
+                limit: 0,
+                copied: 0..0,
+            },
         }
     }
 
-    /// The first occurrence starting at or after `from` in `h`: (start, length).
+    /// The first occurrence starting at or after `from` in `h`: (start, length). The
+    /// block search reads no further than `end`: an occurrence whose `=` lies at or
+    /// past `end` is found by a later search (the one returned may still start after
+    /// `end`, from a block at hand).
     #[inline(always)]
-    fn next(&mut self, h: &[u8], from: usize, work: &mut usize) -> Option<(usize, usize)> {
+    fn next(
+        &mut self,
+        h: &[u8],
+        from: usize,
+        end: usize,
+        work: &mut usize,
+    ) -> Option<(usize, usize)> {
         if let Some((s, len)) = self.hit.take() {
             if s >= from && s + len <= h.len() {
                 return Some((s, len));
@@ -183,33 +212,41 @@ impl Literals {
                 self.mask & (!0u64 << below)
             };
         }
-        self.scan(h, from, min_eq, work)
+        self.scan(h, from, min_eq, end, work)
     }
 
     /// The first occurrence starting at or after `from`, right after the caller passed
     /// the one this search last returned, which started before `from`: `mask` then
     /// holds no pair of a literal starting before `from`, so there is nothing to clear.
+    /// `end` as for [`Literals::next`].
     #[inline(always)]
-    fn after(&mut self, h: &[u8], from: usize, work: &mut usize) -> Option<(usize, usize)> {
+    fn after(
+        &mut self,
+        h: &[u8],
+        from: usize,
+        end: usize,
+        work: &mut usize,
+    ) -> Option<(usize, usize)> {
         debug_assert!(self.hit.is_none() && self.at < from);
         self.at = from;
-        self.scan(h, from, from + 3, work)
+        self.scan(h, from, from + 3, end, work)
     }
 
     /// The search itself, from the pairs in `mask` and then from the blocks found from
-    /// `min_eq` on (`mask` holds no pair before `min_eq`).
+    /// `min_eq` on, up to `end` (`mask` holds no pair before `min_eq`).
     #[inline(always)]
     fn scan(
         &mut self,
         h: &[u8],
         from: usize,
         min_eq: usize,
+        end: usize,
         work: &mut usize,
     ) -> Option<(usize, usize)> {
         loop {
             // A block found below holds no pair before `min_eq`: no bit to clear.
             if self.mask == 0 {
-                if self.refill(h, min_eq, work) {
+                if self.refill(&h[..end], min_eq, work) {
                     continue;
                 }
                 break;
@@ -225,8 +262,9 @@ impl Literals {
                 return Some((s, len));
             }
         }
-        // A literal may start in the last bytes and end past the window: resume at the
-        // longest suffix that begins one.
+        // A literal may start in the last bytes and end past what was searched: resume
+        // at the longest suffix that begins one.
+        let h = &h[..end];
         let tail = &h[self.at.min(h.len())..];
         let keep = (1..=4.min(tail.len()))
             .rev()
@@ -248,7 +286,12 @@ impl Literals {
     fn refill(&mut self, h: &[u8], min_eq: usize, work: &mut usize) -> bool {
         debug_assert_eq!(self.mask, 0);
         let from = self.scanned.max(min_eq);
-        match self.engine.find_block(h, from) {
+        let found = if self.copy.dst == 0 {
+            self.engine.find_block(h, from)
+        } else {
+            self.find_copying(h, from)
+        };
+        match found {
             Some(b) => {
                 *work += b.end - from.min(b.end);
                 (self.base, self.mask, self.scanned) = (b.base, b.mask, b.end);
@@ -260,6 +303,34 @@ impl Literals {
                 false
             }
         }
+    }
+
+    /// The block search, copying the blocks it reads as [`Scanner::copy_to`] set up:
+    /// the run of offsets copied goes on from `from` when it reaches that far, or
+    /// after the bytes the search skipped since, copied first; otherwise it starts
+    /// again at `from`.
+    #[inline(never)]
+    #[allow(unsafe_code)]
+    fn find_copying(&mut self, h: &[u8], from: usize) -> Option<crate::literal::Block> {
+        let c = &mut self.copy;
+        let from = from.max(1);
+        if from < c.floor || from >= c.limit || self.engine == Engine::Portable {
+            return self.engine.find_block(h, from);
+        }
+        let dst = core::ptr::with_exposed_provenance_mut::<u8>(c.dst);
+        if !(c.copied.start <= from && from <= c.copied.end) {
+            if c.floor <= c.copied.end && c.copied.end < from && from <= h.len() {
+                // SAFETY: `c.floor <= copied.end < from < c.limit`: `copy_to`'s caller
+                // keeps `dst + floor .. dst + limit` valid for writes, apart from `h`.
+                unsafe { crate::literal::copy_skipped(h, dst, c.copied.end..from) };
+            } else {
+                c.copied = from..from;
+            }
+        }
+        // SAFETY: as above, `floor <= from`.
+        let (b, to) = unsafe { self.engine.find_block_copying(h, from, dst, c.limit) };
+        c.copied.end = c.copied.end.max(to);
+        b
     }
 
     /// Whether no pair other than those already looked at has its `=` before `to`,
@@ -362,6 +433,54 @@ impl Scanner {
             #[cfg(test)]
             work: 0,
         }
+    }
+
+    /// A scanner with the pair search `e` (tests of the engines).
+    #[cfg(test)]
+    pub(crate) fn with_engine(e: Engine) -> Scanner {
+        let mut s = Scanner::new();
+        s.lits.engine = e;
+        s
+    }
+
+    /// From now on, the block search copies each whole block it reads at an offset
+    /// `i >= floor` and ending by `limit` to `dst + i`, so that a rewriting driver need
+    /// not read those bytes again. `copied` is the run of offsets whose bytes the
+    /// caller has already put at `dst + offset`; [`Scanner::copied`] tells how the
+    /// search extended it.
+    ///
+    /// # Safety
+    ///
+    /// `dst + floor .. dst + limit` must be valid for writes, and not read or written
+    /// by anything else, whenever a method of this scanner runs, until `copy_to` is
+    /// called again; it must not overlap any haystack the scanner is given.
+    #[allow(unsafe_code)]
+    #[cfg_attr(not(feature = "alloc"), allow(dead_code))] // the rewriting driver's
+    pub(crate) unsafe fn copy_to(
+        &mut self,
+        dst: *mut u8,
+        floor: usize,
+        limit: usize,
+        copied: core::ops::Range<usize>,
+    ) {
+        self.lits.copy = CopyTo {
+            dst: dst.expose_provenance(),
+            floor,
+            limit,
+            copied,
+        };
+    }
+
+    /// The run of offsets whose bytes are at the `dst` of [`Scanner::copy_to`].
+    #[cfg_attr(not(feature = "alloc"), allow(dead_code))]
+    pub(crate) fn copied(&self) -> core::ops::Range<usize> {
+        self.lits.copy.copied.clone()
+    }
+
+    /// How far the block search has read: bytes from here on have not been copied.
+    #[cfg_attr(not(feature = "alloc"), allow(dead_code))]
+    pub(crate) fn frontier(&self) -> usize {
+        self.lits.scanned
     }
 
     /// Finds the next match in `h`, starting where the previous step stopped.
@@ -494,7 +613,11 @@ impl Scanner {
                 return None;
             }
             work_counter!(self, work);
-            self.lits.refill(h, 0, work);
+            // A rewriting driver that has the search copy its blocks wants it to stop
+            // at the `>`: what it reads past the match must be copied again after the
+            // insertion. Otherwise it goes on to its next block at once.
+            let to = if self.lits.copy.dst != 0 { gt } else { h.len() };
+            self.lits.refill(&h[..to], 0, work);
             if !self.lits.none_before(gt) {
                 return None;
             }
@@ -572,7 +695,14 @@ impl Scanner {
     #[inline(always)]
     fn next_candidate<const EOF: bool>(&mut self, h: &[u8], limit: usize) -> Next {
         work_counter!(self, work);
-        let mut lit = self.lits.next(h, self.pos, work);
+        // A rewriting driver that has the search copy its blocks wants it to stop at
+        // `limit` (see `quick_match`); otherwise it reads on to its next block.
+        let end = if self.lits.copy.dst != 0 {
+            limit
+        } else {
+            h.len()
+        };
+        let mut lit = self.lits.next(h, self.pos, end, work);
         loop {
             let Some((attr, len)) = lit else {
                 // No literal starts in [pos, at).
@@ -592,7 +722,7 @@ impl Scanner {
                 }
                 Tail::Invalid => {
                     self.pos = attr + 1;
-                    lit = self.lits.after(h, self.pos, work);
+                    lit = self.lits.after(h, self.pos, end, work);
                 }
                 Tail::Undecided => {
                     self.lits.hit = Some((attr, len));
