@@ -3,6 +3,7 @@
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
+use crate::scan::{Scanner, Step};
 use crate::template::{self, Piece};
 use crate::{find_iter, Match};
 
@@ -397,7 +398,10 @@ where
 /// let untouched = rootrel::replace_all(b"<p>no links</p>", "x");
 /// assert!(matches!(untouched, Cow::Borrowed(_)));
 /// ```
-pub fn replace_all<R: Replacer>(haystack: &[u8], rep: R) -> Cow<'_, [u8]> {
+pub fn replace_all<R: Replacer>(haystack: &[u8], mut rep: R) -> Cow<'_, [u8]> {
+    if let Plan::Insert(ins) = Plan::new(&mut rep) {
+        return insert_all_cow(haystack, ins);
+    }
     let mut it = find_iter(haystack);
     let Some(first) = it.next() else {
         return Cow::Borrowed(haystack);
@@ -405,6 +409,104 @@ pub fn replace_all<R: Replacer>(haystack: &[u8], rep: R) -> Cow<'_, [u8]> {
     let mut out = Vec::with_capacity(haystack.len() + haystack.len() / 16);
     replace_matches(haystack, core::iter::once(first).chain(it), rep, &mut out);
     Cow::Owned(out)
+}
+
+/// [`replace_all`] for [`Plan::Insert`]: no buffer until the first match.
+#[allow(unsafe_code)]
+fn insert_all_cow<'h>(h: &'h [u8], ins: &[u8]) -> Cow<'h, [u8]> {
+    let mut scanner = Scanner::new();
+    // Searches stop where `insert_all` wants them to from the start, but nothing is
+    // copied before there is a buffer to copy to.
+    // SAFETY: with `limit == 0`, nothing is ever written through the pointer.
+    unsafe { scanner.copy_to(core::ptr::NonNull::dangling().as_ptr(), 0, 0, 0..0) };
+    let Step::Match(first) = scanner.step::<true>(h) else {
+        return Cow::Borrowed(h);
+    };
+    let mut out = Vec::with_capacity(h.len() + h.len() / 16);
+    insert_all(h, ins, scanner, Some(first), &mut out);
+    Cow::Owned(out)
+}
+
+/// Appends `h` to `out` with `ins` inserted before each match's group 4: the
+/// one-shot rewrite of [`Plan::Insert`] into a `Vec`. `scanner` goes on from where
+/// it stands (its last match, `first`, not yet written; `done` is where both start).
+///
+/// Most bytes are not copied here: the block search writes each block it reads
+/// straight to its place in `out` ([`Scanner::copy_to`]), so that they are read
+/// from memory once, not once to scan and again to copy. What the search did not
+/// write (the last bytes, the bytes after a jump, the block a match was decided in,
+/// which an insertion moves) is copied here.
+#[allow(unsafe_code)]
+fn insert_all(
+    h: &[u8],
+    ins: &[u8],
+    mut scanner: Scanner,
+    mut first: Option<Match>,
+    out: &mut Vec<u8>,
+) -> usize {
+    // INVARIANT: `out[off + i] == h[i]` for `i < done` since the last insertion, and
+    // `out.len() == off + done`; `out.capacity() >= off + h.len()`.
+    let mut off = out.len();
+    let mut done = 0;
+    let mut n = 0;
+    out.reserve(h.len());
+    // Offsets whose bytes are already at `out[off + i]`, beyond `out.len()`.
+    let mut copied = 0..0;
+    loop {
+        let found = match first.take() {
+            Some(m) => Some(m),
+            None => {
+                let dst = out.as_mut_ptr().wrapping_add(off);
+                // SAFETY: `dst + done .. dst + (capacity - off)` is `out`'s spare
+                // capacity (`out.len() == off + done`), which nothing else touches
+                // until the next `copy_to`: `out` is left alone while the scanner runs.
+                unsafe { scanner.copy_to(dst, done, out.capacity() - off, copied) };
+                match scanner.step::<true>(h) {
+                    Step::Match(m) => Some(m),
+                    Step::Done | Step::NeedMore => None,
+                }
+            }
+        };
+        // The bytes from `done` on that the search wrote in place.
+        let run = scanner.copied();
+        let valid = if run.start <= done && done <= run.end {
+            run.end
+        } else {
+            done
+        };
+        let at = found.map_or(h.len(), |m| m.path().start);
+        let keep = valid.min(at);
+        // SAFETY: `out[off + done .. off + keep]` holds `h[done..keep]`, written by the
+        // block search within the capacity (the run of offsets it reports), and
+        // `out.len() == off + done` before.
+        unsafe { out.set_len(off + keep) };
+        out.extend_from_slice(&h[keep..at]);
+        #[cfg(test)]
+        tests::DRIVER_COPIED.with(|c| c.set(c.get() + (at - keep)));
+        let Some(_) = found else {
+            return n;
+        };
+        n += 1;
+        out.reserve(ins.len() + (h.len() - at));
+        out.extend_from_slice(ins);
+        off += ins.len();
+        done = at;
+        // What the search read past the insertion was written where it no longer
+        // belongs: write it again, and tell the search where its run starts.
+        let front = scanner.frontier().clamp(at, h.len());
+        // SAFETY: `h[at..front]` is readable; `out.len() == off + at` and the capacity
+        // holds `off + h.len()` bytes, so `off + at .. off + front` is spare capacity.
+        unsafe {
+            core::ptr::copy_nonoverlapping(
+                h.as_ptr().add(at),
+                out.as_mut_ptr().add(off + at),
+                front - at,
+            )
+        };
+        copied = at..front;
+        #[cfg(test)]
+        tests::DRIVER_COPIED.with(|c| c.set(c.get() + (front - at)));
+    }
 }
 
 /// Appends `haystack` with every match replaced to `dst`, allocating nothing but what
@@ -418,7 +520,10 @@ pub fn replace_all<R: Replacer>(haystack: &[u8], rep: R) -> Cow<'_, [u8]> {
 /// assert_eq!(n, 1);
 /// assert_eq!(out, b"<!-- rewritten --><a href=http://h/x>");
 /// ```
-pub fn replace_all_into<R: Replacer>(haystack: &[u8], rep: R, dst: &mut Vec<u8>) -> usize {
+pub fn replace_all_into<R: Replacer>(haystack: &[u8], mut rep: R, dst: &mut Vec<u8>) -> usize {
+    if let Plan::Insert(ins) = Plan::new(&mut rep) {
+        return insert_all(haystack, ins, Scanner::new(), None, dst);
+    }
     replace_to(haystack, rep, dst)
 }
 
@@ -470,4 +575,148 @@ pub fn replace_all_write<R: Replacer, W: std::io::Write>(
     let n = replace_to(haystack, rep, &mut sink);
     sink.into_result()?;
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::ToOwned;
+    use std::vec::Vec;
+
+    use super::*;
+    use crate::literal::tests::engines;
+
+    std::thread_local! {
+        /// Bytes `insert_all` copied itself, rather than the block search.
+        pub(super) static DRIVER_COPIED: core::cell::Cell<usize> = const { core::cell::Cell::new(0) };
+    }
+
+    /// `$1$2$3` + `ins` + `$4` the long way: through the groups, not an insertion.
+    struct ByGroups<'a>(&'a [u8]);
+
+    impl Replacer for ByGroups<'_> {
+        fn replace_append<S: Sink + ?Sized>(&mut self, caps: &Captures<'_>, dst: &mut S) {
+            for g in 1..=3 {
+                dst.write(caps.get(g).unwrap_or_default());
+            }
+            dst.write(self.0);
+            dst.write(caps.get(4).unwrap_or_default());
+        }
+    }
+
+    /// Inputs that put matches, near-misses, long runs, runs that never close and
+    /// stretches the search skips at every distance from the edges of its blocks.
+    fn inputs() -> Vec<Vec<u8>> {
+        let mut v: Vec<Vec<u8>> = Vec::new();
+        for pad in 0..140 {
+            let mut h = b"x".repeat(pad);
+            h.extend_from_slice(b"<a href=/x>y</a>");
+            h.extend_from_slice(&b"z".repeat(pad % 70));
+            h.extend_from_slice(b"<img src=\"/i.png\">");
+            v.push(h.clone());
+            // A link whose run ends far past its block, then a later candidate.
+            h.extend_from_slice(b"<a href=/p ");
+            h.extend_from_slice(&b"q".repeat(pad * 3));
+            h.extend_from_slice(b" src=/r>tail");
+            v.push(h.clone());
+            // A run that never closes.
+            h.extend_from_slice(b"<a href=/open ");
+            h.extend_from_slice(&b"w".repeat(pad));
+            v.push(h);
+        }
+        // Pseudo-random bytes over an alphabet rich in the regex's bytes, a few KB.
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let pieces: [&[u8]; 12] = [
+            b"<",
+            b">",
+            b"href=",
+            b"src=",
+            b"/",
+            b"//",
+            b"\n",
+            b"\"",
+            b"a",
+            b"<a href=\"/x\">",
+            b"                                ",
+            b"=",
+        ];
+        for len in [10, 40, 100, 300, 1000, 3000] {
+            for _ in 0..40 {
+                let mut h = Vec::new();
+                while h.len() < len {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    h.extend_from_slice(pieces[(x % 12) as usize]);
+                }
+                v.push(h);
+            }
+        }
+        v
+    }
+
+    #[test]
+    fn insert_all_agrees_with_the_general_rewrite() {
+        let long = b"https://example.com/".repeat(16);
+        for h in inputs() {
+            for e in engines() {
+                for ins in [&b""[..], b"https://go.dev", &long] {
+                    for prefix in [&b""[..], b"kept"] {
+                        let mut want = prefix.to_owned();
+                        let n = replace_matches(&h, find_iter(&h), ByGroups(ins), &mut want);
+                        // An empty `Vec` grows by reallocation as the insertions add up.
+                        let mut got = prefix.to_owned();
+                        let scanner = crate::scan::Scanner::with_engine(e);
+                        assert_eq!(insert_all(&h, ins, scanner, None, &mut got), n);
+                        assert_eq!(got, want, "{e:?} {:?}", h.escape_ascii());
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn one_shot_rewrites_take_the_copying_path() {
+        // Real pages: a link every couple of KB, with markup in between.
+        let mut h = Vec::new();
+        for i in 0..200 {
+            h.extend_from_slice(b"<p class=\"text\">");
+            h.extend_from_slice(&b"Lorem ipsum dolor sit amet. ".repeat(60 + i % 20));
+            h.extend_from_slice(b"</p><a href=\"/page\" class=\"link\">page</a>\n");
+        }
+        let want = replace_matches(
+            &h,
+            find_iter(&h),
+            ByGroups(b"https://go.dev"),
+            &mut Vec::new(),
+        );
+        assert_eq!(want, 200);
+        let driver_copied = |f: &dyn Fn()| {
+            DRIVER_COPIED.with(|c| c.set(0));
+            f();
+            DRIVER_COPIED.with(|c| c.get())
+        };
+        for e in engines() {
+            let copied = driver_copied(&|| {
+                let scanner = crate::scan::Scanner::with_engine(e);
+                insert_all(&h, b"https://go.dev", scanner, None, &mut Vec::new());
+            });
+            if e == crate::literal::Engine::Portable {
+                // It reads only `=` bytes: every byte is copied by the driver.
+                assert_eq!(copied, h.len());
+            } else {
+                // The search copies the bytes between links as it reads them.
+                assert!(copied < h.len() / 20, "{e:?}: {copied} of {}", h.len());
+            }
+        }
+        // The public functions go this way.
+        let base = crate::Base::parse("https://go.dev").unwrap();
+        let copied = driver_copied(&|| drop(crate::absolutize(&h, &base)));
+        assert!(0 < copied && copied < h.len() / 20);
+        let copied = driver_copied(&|| drop(replace_all(&h, "$1$2$3https://go.dev$4")));
+        assert!(0 < copied && copied < h.len() / 20);
+        let copied = driver_copied(&|| {
+            replace_all_into(&h, &base, &mut Vec::new());
+        });
+        assert!(0 < copied && copied < h.len() / 20);
+    }
 }

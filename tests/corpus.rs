@@ -68,3 +68,37 @@ fn real_corpus_matches_regex_and_pcre2() {
     assert_eq!(pages.len(), 130);
     assert_eq!(total, 10_185);
 }
+
+/// Rewriting the real corpus in one call (`absolutize` and a PHP template, both of which
+/// the block search copies as it reads), into a fresh buffer and appended to one, gives
+/// what the regex crate's `replace_all` gives.
+#[test]
+fn real_corpus_rewrites_as_regex_replace_all() {
+    let Some(pages) = corpus() else { return };
+    let re = regex_oracle();
+    let base = rootrel::Base::parse("https://go.dev").unwrap();
+    let mut appended = Vec::new();
+    for (path, page) in &pages {
+        let want = re.replace_all(page, b"${1}${2}${3}https://go.dev${4}".as_slice());
+        assert_eq!(
+            rootrel::absolutize(page, &base)[..],
+            want[..],
+            "absolutize differs on {}",
+            path.display()
+        );
+        assert_eq!(
+            rootrel::replace_all(page, "$1$2$3https://go.dev$4")[..],
+            want[..],
+            "replace_all differs on {}",
+            path.display()
+        );
+        let from = appended.len();
+        rootrel::replace_all_into(page, &base, &mut appended);
+        assert_eq!(
+            appended[from..],
+            want[..],
+            "replace_all_into differs on {}",
+            path.display()
+        );
+    }
+}
