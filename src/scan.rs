@@ -436,7 +436,7 @@ impl Scanner {
     }
 
     /// A scanner with the pair search `e` (tests of the engines).
-    #[cfg(test)]
+    #[cfg(all(test, feature = "alloc"))]
     pub(crate) fn with_engine(e: Engine) -> Scanner {
         let mut s = Scanner::new();
         s.lits.engine = e;

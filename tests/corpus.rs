@@ -72,6 +72,7 @@ fn real_corpus_matches_regex_and_pcre2() {
 /// Rewriting the real corpus in one call (`absolutize` and a PHP template, both of which
 /// the block search copies as it reads), into a fresh buffer and appended to one, gives
 /// what the regex crate's `replace_all` gives.
+#[cfg(feature = "alloc")]
 #[test]
 fn real_corpus_rewrites_as_regex_replace_all() {
     let Some(pages) = corpus() else { return };
