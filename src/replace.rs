@@ -32,6 +32,24 @@ use crate::{find_iter, Match};
 pub trait Sink {
     /// Takes the next bytes of output.
     fn write(&mut self, bytes: &[u8]);
+
+    /// The `Vec` this sink appends to, if it is one (`None` by default). A one-shot
+    /// rewrite into a `Vec` lets the search for the literals write the bytes between
+    /// links to their place in it as it reads them, rather than copying them after.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rootrel::Sink;
+    ///
+    /// let mut v = Vec::new();
+    /// assert!(v.as_vec_mut().is_some());
+    /// assert!((&mut |_: &[u8]| {}).as_vec_mut().is_none());
+    /// ```
+    #[inline]
+    fn as_vec_mut(&mut self) -> Option<&mut Vec<u8>> {
+        None
+    }
 }
 
 impl Sink for Vec<u8> {
@@ -39,12 +57,22 @@ impl Sink for Vec<u8> {
     fn write(&mut self, bytes: &[u8]) {
         extend(self, bytes);
     }
+
+    #[inline]
+    fn as_vec_mut(&mut self) -> Option<&mut Vec<u8>> {
+        Some(self)
+    }
 }
 
 impl Sink for &mut Vec<u8> {
     #[inline]
     fn write(&mut self, bytes: &[u8]) {
         extend(self, bytes);
+    }
+
+    #[inline]
+    fn as_vec_mut(&mut self) -> Option<&mut Vec<u8>> {
+        Some(self)
     }
 }
 
@@ -346,11 +374,16 @@ impl<'r, R: Replacer + ?Sized> Plan<'r, R> {
 }
 
 /// Writes `haystack` with every match replaced to `dst`; returns the number of matches.
-pub(crate) fn replace_to<R, S>(haystack: &[u8], rep: R, dst: &mut S) -> usize
+pub(crate) fn replace_to<R, S>(haystack: &[u8], mut rep: R, dst: &mut S) -> usize
 where
     R: Replacer,
     S: Sink + ?Sized,
 {
+    if let Plan::Insert(ins) = Plan::new(&mut rep) {
+        if let Some(out) = dst.as_vec_mut() {
+            return insert_all(haystack, ins, Scanner::new(), None, out);
+        }
+    }
     replace_matches(haystack, find_iter(haystack), rep, dst)
 }
 
@@ -520,10 +553,7 @@ fn insert_all(
 /// assert_eq!(n, 1);
 /// assert_eq!(out, b"<!-- rewritten --><a href=http://h/x>");
 /// ```
-pub fn replace_all_into<R: Replacer>(haystack: &[u8], mut rep: R, dst: &mut Vec<u8>) -> usize {
-    if let Plan::Insert(ins) = Plan::new(&mut rep) {
-        return insert_all(haystack, ins, Scanner::new(), None, dst);
-    }
+pub fn replace_all_into<R: Replacer>(haystack: &[u8], rep: R, dst: &mut Vec<u8>) -> usize {
     replace_to(haystack, rep, dst)
 }
 
@@ -718,5 +748,14 @@ mod tests {
             replace_all_into(&h, &base, &mut Vec::new());
         });
         assert!(0 < copied && copied < h.len() / 20);
+        let copied = driver_copied(&|| {
+            replace_all_to(&h, &base, &mut &mut Vec::new());
+        });
+        assert!(0 < copied && copied < h.len() / 20);
+        // Into any other sink, the bytes are copied the usual way.
+        let copied = driver_copied(&|| {
+            replace_all_to(&h, &base, &mut |_: &[u8]| {});
+        });
+        assert_eq!(copied, 0);
     }
 }

@@ -8,7 +8,7 @@ mod shapes;
 mod support;
 
 use proptest::prelude::*;
-use rootrel::{replace_all, Base, Match, NoExpand, Replacer, Rewriter};
+use rootrel::{replace_all, replace_all_to, Base, Match, NoExpand, Replacer, Rewriter};
 use support::*;
 
 /// Streams `h`, cut at `cuts` (offsets, any order), through a fresh replacer.
@@ -23,6 +23,30 @@ fn streamed<R: Replacer>(h: &[u8], rep: R, cuts: &[usize]) -> Vec<u8> {
         last = c;
     }
     rw.end().unwrap();
+    out
+}
+
+/// As [`streamed`], into a sink that is not a `Vec`: the bytes between links are
+/// copied by the rewriter, not by the search.
+fn streamed_to_closure<R: Replacer>(h: &[u8], rep: R, cuts: &[usize]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut sink = |b: &[u8]| out.extend_from_slice(b);
+    let mut rw = Rewriter::new(rep, &mut sink);
+    let mut cuts: Vec<usize> = cuts.iter().map(|&c| c.min(h.len())).collect();
+    cuts.sort();
+    let mut last = 0;
+    for c in cuts.into_iter().chain([h.len()]) {
+        rw.write(&h[last..c]).unwrap();
+        last = c;
+    }
+    rw.end().unwrap();
+    out
+}
+
+/// One-shot into a sink that is not a `Vec`, so that no search copies.
+fn one_shot_to_closure<R: Replacer>(h: &[u8], rep: R) -> Vec<u8> {
+    let mut out = Vec::new();
+    replace_all_to(h, rep, &mut |b: &[u8]| out.extend_from_slice(b));
     out
 }
 
@@ -55,8 +79,21 @@ fn check_all(h: &[u8], cuts: &[usize]) -> Result<(), TestCaseError> {
             "template {}",
             show(t)
         );
+        // Into a `Vec` (above) the search copies for insertions; into anything else the
+        // rewriter does: both give the same bytes.
+        prop_assert_eq!(
+            show(&streamed_to_closure(h, t, cuts)),
+            show(&want),
+            "template {} into a closure",
+            show(t)
+        );
+        prop_assert_eq!(show(&one_shot_to_closure(h, t)), show(&want));
     }
     prop_assert_eq!(streamed(h, &base, cuts), replace_all(h, &base).into_owned());
+    prop_assert_eq!(
+        streamed_to_closure(h, &base, cuts),
+        replace_all(h, &base).into_owned()
+    );
     prop_assert_eq!(
         streamed(h, offsets, cuts),
         replace_all(h, offsets).into_owned()
