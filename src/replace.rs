@@ -513,7 +513,9 @@ fn insert_all(
         // block search within the capacity (the run of offsets it reports), and
         // `out.len() == off + done` before.
         unsafe { out.set_len(off + keep) };
-        out.extend_from_slice(&h[keep..at]);
+        if keep < at {
+            out.extend_from_slice(&h[keep..at]);
+        }
         #[cfg(test)]
         tests::DRIVER_COPIED.with(|c| c.set(c.get() + (at - keep)));
         let Some(_) = found else {
@@ -525,20 +527,26 @@ fn insert_all(
         off += ins.len();
         done = at;
         // What the search read past the insertion was written where it no longer
-        // belongs: write it again, and tell the search where its run starts.
+        // belongs: write it again (at least 64 bytes, in one fixed-size copy, when the
+        // search read no further and the input goes on), and tell the search where
+        // its run starts.
         let front = scanner.frontier().clamp(at, h.len());
-        // SAFETY: `h[at..front]` is readable; `out.len() == off + at` and the capacity
-        // holds `off + h.len()` bytes, so `off + at .. off + front` is spare capacity.
-        unsafe {
-            core::ptr::copy_nonoverlapping(
-                h.as_ptr().add(at),
-                out.as_mut_ptr().add(off + at),
-                front - at,
-            )
+        let src = h.as_ptr().wrapping_add(at);
+        let dst = out.as_mut_ptr().wrapping_add(off + at);
+        let end = if front - at <= 64 && at + 64 <= h.len() {
+            // SAFETY: `h[at..at + 64]` is readable; `out.len() == off + at` and the
+            // capacity holds `off + h.len()` bytes, so `off + at .. off + at + 64` is
+            // spare capacity.
+            unsafe { core::ptr::copy_nonoverlapping(src, dst, 64) };
+            at + 64
+        } else {
+            // SAFETY: as above, for `at..front`.
+            unsafe { core::ptr::copy_nonoverlapping(src, dst, front - at) };
+            front
         };
-        copied = at..front;
+        copied = at..end;
         #[cfg(test)]
-        tests::DRIVER_COPIED.with(|c| c.set(c.get() + (front - at)));
+        tests::DRIVER_COPIED.with(|c| c.set(c.get() + (end - at)));
     }
 }
 
