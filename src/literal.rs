@@ -622,4 +622,53 @@ pub(crate) mod tests {
         assert_eq!(got, std::vec![4096 + 7], "{:?}", got);
         assert_eq!(all_pairs(Engine::Sse2, &h, 0).len(), 409 + 5);
     }
+
+    #[test]
+    #[allow(unsafe_code)]
+    fn copying_search_finds_the_same_blocks_and_copies_what_it_read() {
+        let mut inputs: Vec<Vec<u8>> = Vec::new();
+        for len in [0, 1, 31, 32, 63, 64, 65, 100, 200, 700] {
+            inputs.push((0..len).map(|i| b'a' + (i % 26) as u8).collect());
+        }
+        for at in [1, 5, 63, 64, 65, 127, 128, 300, 650] {
+            let mut h: Vec<u8> = (0..700).map(|i| b'a' + (i % 23) as u8).collect();
+            h[at - 1] = b'f';
+            h[at] = b'=';
+            h[at + 1] = b'/';
+            inputs.push(h);
+        }
+        for h in &inputs {
+            for e in engines() {
+                for from in [0, 1, 2, 33, 64, 100, 650] {
+                    for limit in [0, 1, 64, 65, 100, 129, 400, 10_000] {
+                        let mut dst = std::vec![0xAAu8; h.len() + 200];
+                        // SAFETY: `dst` holds `limit.min(h.len())` bytes and more, and
+                        // no block ends past `h.len()`; it does not overlap `h`.
+                        let limit = limit.min(h.len());
+                        let (b, end) =
+                            unsafe { e.find_block_copying(h, from, dst.as_mut_ptr(), limit) };
+                        assert_eq!(b, e.find_block(h, from), "{e:?} {from} {limit}");
+                        let from = from.max(1);
+                        if from >= h.len() {
+                            assert_eq!(end, from);
+                            continue;
+                        }
+                        assert!(from <= end && end <= limit.max(from), "{e:?} {end}");
+                        if e == Engine::Portable {
+                            assert_eq!(end, from);
+                        }
+                        // Copied: exactly `from..end`, as in `h`; nothing else touched.
+                        assert_eq!(dst[from..end], h[from..end], "{e:?} {from} {limit}");
+                        assert!(dst[..from].iter().chain(&dst[end..]).all(|&x| x == 0xAA));
+                        // All the search read, up to the limit, in whole blocks.
+                        let read = b.map_or(h.len(), |b| b.end);
+                        let step = if e == Engine::Avx2 { 64 } else { 32 };
+                        if e != Engine::Portable && from + step <= limit.min(read) {
+                            assert!(end + step > limit.min(read), "{e:?} {from} {end}");
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
