@@ -642,10 +642,10 @@ pub(crate) mod tests {
                 for from in [0, 1, 2, 33, 64, 100, 650] {
                     for limit in [0, 1, 64, 65, 100, 129, 400, 10_000] {
                         let mut dst = std::vec![0xAAu8; h.len() + 200];
-                        // SAFETY: `dst` holds `limit.min(h.len())` bytes and more, and
-                        // no block ends past `h.len()`; it does not overlap `h`.
                         let limit = limit.min(h.len());
                         let (b, end) =
+                            // SAFETY: `dst` holds more than `limit` bytes; it does not
+                            // overlap `h`.
                             unsafe { e.find_block_copying(h, from, dst.as_mut_ptr(), limit) };
                         assert_eq!(b, e.find_block(h, from), "{e:?} {from} {limit}");
                         let from = from.max(1);
