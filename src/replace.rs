@@ -526,6 +526,7 @@ fn insert_all(
         out.extend_from_slice(ins);
         off += ins.len();
         done = at;
+        debug_assert!(out.capacity() >= off + h.len(), "the invariant's capacity");
         // What the search read past the insertion was written where it no longer
         // belongs: write it again (at least 64 bytes, in one fixed-size copy, when the
         // search read no further and the input goes on), and tell the search where
