@@ -107,14 +107,12 @@ impl Engine {
         let _ = (dst, limit);
         let b = match self {
             Engine::Portable => portable(h, from),
-            // SAFETY: 1 <= from; the caller's promise for `dst`, passed on.
+            // SAFETY: the caller's promise, passed on.
             #[cfg(target_arch = "x86_64")]
-            Engine::Sse2 => unsafe { x86::sse2_impl::<true>(h, from, dst, limit, &mut copied) },
-            // SAFETY: `Engine::Avx2` is only chosen after
-            // `is_x86_feature_detected!("avx2")`; 1 <= from; the caller's promise for
-            // `dst`, passed on.
+            Engine::Sse2 => unsafe { x86::sse2_copying(h, from, dst, limit, &mut copied) },
+            // SAFETY: the caller's promise, passed on.
             #[cfg(target_arch = "x86_64")]
-            Engine::Avx2 => unsafe { x86::avx2_impl::<true>(h, from, dst, limit, &mut copied) },
+            Engine::Avx2 => unsafe { x86::avx2_copying(h, from, dst, limit, &mut copied) },
         };
         (b, copied)
     }
@@ -275,15 +273,28 @@ mod x86 {
         unsafe { sse2_impl::<false>(h, i, core::ptr::null_mut(), 0, &mut 0) }
     }
 
-    /// [`sse2`], and with `COPY` the copying search of
-    /// [`Engine::find_block_copying`](super::Engine::find_block_copying). Requires
-    /// `1 <= i`.
+    /// [`sse2`], copying as [`Engine::find_block_copying`](super::Engine::find_block_copying)
+    /// says. Requires `1 <= from`.
     ///
     /// # Safety
     ///
-    /// With `COPY`, `dst + i .. dst + limit` must be valid for writes and apart from `h`.
+    /// `dst + i .. dst + limit` must be valid for writes and apart from `h`.
+    pub(super) unsafe fn sse2_copying(
+        h: &[u8],
+        i: usize,
+        dst: *mut u8,
+        limit: usize,
+        copied: &mut usize,
+    ) -> Option<Block> {
+        // SAFETY: the caller's promise, passed on.
+        unsafe { sse2_impl::<true>(h, i, dst, limit, copied) }
+    }
+
+    /// # Safety
+    ///
+    /// With `COPY`, as [`sse2_copying`].
     #[inline(always)]
-    pub(super) unsafe fn sse2_impl<const COPY: bool>(
+    unsafe fn sse2_impl<const COPY: bool>(
         h: &[u8],
         mut i: usize,
         dst: *mut u8,
@@ -324,6 +335,24 @@ mod x86 {
         // SAFETY: `Engine::Avx2` is only chosen after `is_x86_feature_detected!("avx2")`;
         // nothing is copied.
         unsafe { avx2_impl::<false>(h, from, core::ptr::null_mut(), 0, &mut 0) }
+    }
+
+    /// [`avx2`], copying as [`Engine::find_block_copying`](super::Engine::find_block_copying)
+    /// says. Requires `1 <= from`.
+    ///
+    /// # Safety
+    ///
+    /// `dst + from .. dst + limit` must be valid for writes and apart from `h`.
+    pub(super) unsafe fn avx2_copying(
+        h: &[u8],
+        from: usize,
+        dst: *mut u8,
+        limit: usize,
+        copied: &mut usize,
+    ) -> Option<Block> {
+        // SAFETY: `Engine::Avx2` is only chosen after `is_x86_feature_detected!("avx2")`;
+        // the caller's promise for `dst`, passed on.
+        unsafe { avx2_impl::<true>(h, from, dst, limit, copied) }
     }
 
     /// The pairs among the 64 bytes at `p + i`, as two byte masks (0xff where the
@@ -400,16 +429,11 @@ mod x86 {
         (s1 & !s2) | (!n1 & s2 & !s3)
     }
 
-    /// [`avx2`], and with `COPY` the copying search of
-    /// [`Engine::find_block_copying`](super::Engine::find_block_copying). Requires
-    /// `1 <= i`.
-    ///
     /// # Safety
     ///
-    /// The processor must have AVX2; with `COPY`, `dst + i .. dst + limit` must be
-    /// valid for writes and apart from `h`.
+    /// The processor must have AVX2; with `COPY`, as [`avx2_copying`].
     #[target_feature(enable = "avx2")]
-    pub(super) unsafe fn avx2_impl<const COPY: bool>(
+    unsafe fn avx2_impl<const COPY: bool>(
         h: &[u8],
         mut i: usize,
         dst: *mut u8,
