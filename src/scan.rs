@@ -333,6 +333,19 @@ impl Literals {
         b
     }
 
+    /// How far a search that decides a match at `decided` may read in `len` bytes: a
+    /// rewriting driver that has the search copy its blocks wants it to stop there,
+    /// since what it reads past the match must be copied again after the insertion;
+    /// otherwise it reads on to its next block at once.
+    #[inline(always)]
+    fn read_to(&self, decided: usize, len: usize) -> usize {
+        if self.copy.dst != 0 {
+            decided
+        } else {
+            len
+        }
+    }
+
     /// Whether no pair other than those already looked at has its `=` before `to`,
     /// from what the block search already found (`false` when it has not looked that
     /// far).
@@ -613,10 +626,7 @@ impl Scanner {
                 return None;
             }
             work_counter!(self, work);
-            // A rewriting driver that has the search copy its blocks wants it to stop
-            // at the `>`: what it reads past the match must be copied again after the
-            // insertion. Otherwise it goes on to its next block at once.
-            let to = if self.lits.copy.dst != 0 { gt } else { h.len() };
+            let to = self.lits.read_to(gt, h.len());
             self.lits.refill(&h[..to], 0, work);
             if !self.lits.none_before(gt) {
                 return None;
@@ -695,13 +705,7 @@ impl Scanner {
     #[inline(always)]
     fn next_candidate<const EOF: bool>(&mut self, h: &[u8], limit: usize) -> Next {
         work_counter!(self, work);
-        // A rewriting driver that has the search copy its blocks wants it to stop at
-        // `limit` (see `quick_match`); otherwise it reads on to its next block.
-        let end = if self.lits.copy.dst != 0 {
-            limit
-        } else {
-            h.len()
-        };
+        let end = self.lits.read_to(limit, h.len());
         let mut lit = self.lits.next(h, self.pos, end, work);
         loop {
             let Some((attr, len)) = lit else {
