@@ -8,38 +8,34 @@ mod shapes;
 mod support;
 
 use proptest::prelude::*;
-use rootrel::{replace_all, replace_all_to, Base, Match, NoExpand, Replacer, Rewriter};
+use rootrel::{replace_all, replace_all_to, Base, Match, NoExpand, Replacer, Rewriter, Sink};
 use support::*;
 
-/// Streams `h`, cut at `cuts` (offsets, any order), through a fresh replacer.
-fn streamed<R: Replacer>(h: &[u8], rep: R, cuts: &[usize]) -> Vec<u8> {
+/// Streams `h`, cut at `cuts` (offsets, any order), through a fresh replacer into
+/// `sink`.
+fn stream_into<R: Replacer, S: Sink>(h: &[u8], rep: R, cuts: &[usize], sink: S) {
     let mut cuts: Vec<usize> = cuts.iter().map(|&c| c.min(h.len())).collect();
     cuts.sort();
-    let mut out = Vec::new();
-    let mut rw = Rewriter::new(rep, &mut out);
+    let mut rw = Rewriter::new(rep, sink);
     let mut last = 0;
     for c in cuts.into_iter().chain([h.len()]) {
         rw.write(&h[last..c]).unwrap();
         last = c;
     }
     rw.end().unwrap();
+}
+
+/// [`stream_into`] a `Vec`.
+fn streamed<R: Replacer>(h: &[u8], rep: R, cuts: &[usize]) -> Vec<u8> {
+    let mut out = Vec::new();
+    stream_into(h, rep, cuts, &mut out);
     out
 }
 
-/// As [`streamed`], into a sink that is not a `Vec`: the bytes between links are
-/// copied by the rewriter, not by the search.
+/// [`stream_into`] a sink that is not a `Vec`.
 fn streamed_to_closure<R: Replacer>(h: &[u8], rep: R, cuts: &[usize]) -> Vec<u8> {
     let mut out = Vec::new();
-    let mut sink = |b: &[u8]| out.extend_from_slice(b);
-    let mut rw = Rewriter::new(rep, &mut sink);
-    let mut cuts: Vec<usize> = cuts.iter().map(|&c| c.min(h.len())).collect();
-    cuts.sort();
-    let mut last = 0;
-    for c in cuts.into_iter().chain([h.len()]) {
-        rw.write(&h[last..c]).unwrap();
-        last = c;
-    }
-    rw.end().unwrap();
+    stream_into(h, rep, cuts, |b: &[u8]| out.extend_from_slice(b));
     out
 }
 
@@ -79,8 +75,8 @@ fn check_all(h: &[u8], cuts: &[usize]) -> Result<(), TestCaseError> {
             "template {}",
             show(t)
         );
-        // Into a `Vec` (above) the search copies for insertions; into anything else the
-        // rewriter does: both give the same bytes.
+        // One-shot into a `Vec` (`want`) the search copies for insertions; into anything
+        // else the rewriter does. The streaming rewriter into either sink agrees.
         prop_assert_eq!(
             show(&streamed_to_closure(h, t, cuts)),
             show(&want),
