@@ -4,7 +4,7 @@
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::replace::{Plan, Replacer, Sink};
+use crate::replace::{extend, Plan, Replacer, Sink};
 use crate::scan::{Scanner, Step};
 
 /// The default for [`Rewriter::with_max_buffer`]: 64 MiB.
@@ -323,12 +323,12 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
     fn drive_in_place(&mut self, chunk: &[u8]) {
         debug_assert!(self.buf.is_empty());
         let keep = self.drive_chunk(chunk, false);
-        self.buf.extend_from_slice(&chunk[keep..]);
+        extend(&mut self.buf, &chunk[keep..]);
     }
 
     /// Appends `more` to the held bytes, scans them all and holds their undecided tail.
     fn drive_held(&mut self, more: &[u8]) {
-        self.buf.extend_from_slice(more);
+        extend(&mut self.buf, more);
         let buf = core::mem::take(&mut self.buf);
         let keep = self.drive_chunk(&buf, false);
         self.buf = buf;
