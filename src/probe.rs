@@ -8,7 +8,7 @@
 //! [`gt_near`] first read the 32 bytes nearest the literal, with one compare per byte
 //! looked for: on dense markup the answer is nearly always there.
 
-use memchr::{memchr, memrchr};
+use memchr::{memchr, memrchr, memrchr2};
 
 /// How many bytes one window covers.
 const W: usize = 64;
@@ -55,6 +55,21 @@ pub(crate) fn rfind(b: u8, h: &[u8], from: usize, to: usize) -> Option<usize> {
         return None;
     }
     memrchr(b, &h[from..start]).map(|i| from + i)
+}
+
+/// The last `<` or `>` in `h[from..to]`: the byte that tells whether a run is open at
+/// `to`. Both are the bytes `x` with `x | 2 == b'>'`, one compare a byte; with `AVX2`
+/// 64 bytes a round from `to` back, else `memrchr2`.
+#[inline]
+#[allow(unsafe_code)]
+pub(crate) fn rfind_angle<const AVX2: bool>(h: &[u8], from: usize, to: usize) -> Option<usize> {
+    assert!(from <= to && to <= h.len());
+    #[cfg(target_arch = "x86_64")]
+    if AVX2 {
+        // SAFETY: AVX2 is present (see `masks`).
+        return unsafe { avx2::rfind_angle(h, from, to) };
+    }
+    memrchr2(b'<', b'>', &h[from..to]).map(|i| from + i)
 }
 
 /// The run state just before `to`, from the 64 bytes before it: `Some((gt, lt))` with
@@ -201,6 +216,79 @@ mod avx2 {
         (m(a), b.map_or(0, m))
     }
 
+    /// The bytes `x` of `v` with `x | 2 == b'>'` (`<` and `>`), as a byte mask.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn angles(v: __m256i) -> __m256i {
+        _mm256_cmpeq_epi8(
+            _mm256_or_si256(v, _mm256_set1_epi8(2)),
+            _mm256_set1_epi8(b'>' as i8),
+        )
+    }
+
+    /// The bits of `<` and `>` among the 64 bytes at `p`.
+    ///
+    /// # Safety
+    ///
+    /// `p .. p + 64` must be readable and the processor must have AVX2.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    unsafe fn angles64(p: *const u8) -> u64 {
+        // SAFETY: the caller makes the two 32-byte loads readable; unaligned loads.
+        let (v0, v1) = unsafe {
+            (
+                _mm256_loadu_si256(p.cast()),
+                _mm256_loadu_si256(p.add(32).cast()),
+            )
+        };
+        let m = |v| _mm256_movemask_epi8(angles(v)) as u32;
+        u64::from(m(v0)) | u64::from(m(v1)) << 32
+    }
+
+    /// [`rfind_angle`](super::rfind_angle) with AVX2: 128 bytes a round from `to`
+    /// back, one test for the round. Requires `from <= to <= h.len()`.
+    ///
+    /// # Safety
+    ///
+    /// The processor must have AVX2.
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn rfind_angle(h: &[u8], from: usize, to: usize) -> Option<usize> {
+        assert!(from <= to && to <= h.len());
+        let p = h.as_ptr();
+        let mut end = to;
+        while end - from >= 128 {
+            let at = |k: usize| {
+                // SAFETY: `p + end - 128 .. p + end` lies in `h[from..to]`.
+                angles(unsafe { _mm256_loadu_si256(p.add(end - 128 + k).cast()) })
+            };
+            let (a, b, c, d) = (at(0), at(32), at(64), at(96));
+            let any = _mm256_or_si256(_mm256_or_si256(a, b), _mm256_or_si256(c, d));
+            if _mm256_testz_si256(any, any) == 0 {
+                break;
+            }
+            end -= 128;
+        }
+        while end - from >= 64 {
+            // SAFETY: `p + end - 64 .. p + end` lies in `h[from..to]`.
+            let m = unsafe { angles64(p.add(end - 64)) };
+            if m != 0 {
+                return Some(end - 1 - m.leading_zeros() as usize);
+            }
+            end -= 64;
+        }
+        if to - from >= 64 {
+            // The last bytes, fewer than 64: the window at `from`, overlapping the
+            // bytes done, cut at `end`.
+            // SAFETY: `p + from .. p + from + 64` lies in `h[from..to]`.
+            let m = unsafe { angles64(p.add(from)) } & !(!0u64 << (end - from));
+            return (m != 0).then(|| from + 63 - m.leading_zeros() as usize);
+        }
+        h[from..end]
+            .iter()
+            .rposition(|&x| x | 2 == b'>')
+            .map(|i| from + i)
+    }
+
     /// The masks of `a`, and of `b` when given (else 0), in the 32 bytes at `p`.
     ///
     /// # Safety
@@ -265,6 +353,56 @@ fn eq_masks(h: &[u8], start: usize, a: u8, b: Option<u8>) -> (u64, u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `rfind_angle` finds the last `<` or `>` of every span, with and without AVX2,
+    /// among bytes one bit away from them (`=`, `?`, `:`, `\xbc`, `\xbe`).
+    #[test]
+    fn rfind_angle_agrees_with_naive_on_every_span() {
+        #[cfg(target_arch = "x86_64")]
+        let avx2 = std::is_x86_feature_detected!("avx2");
+        #[cfg(not(target_arch = "x86_64"))]
+        let avx2 = false;
+        let (mut found, mut none) = (0, 0);
+        for (len, density) in [0, 1, 5, 63, 64, 65, 127, 128, 129, 200, 300, 520]
+            .into_iter()
+            .flat_map(|len| [(len, 3u32), (len, 300)])
+        {
+            let mut state = len as u32 * 7 + density;
+            let h: std::vec::Vec<u8> = (0..len)
+                .map(|_| {
+                    state = state.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                    match (state >> 16) % density {
+                        0 => b'<',
+                        1 => b'>',
+                        _ => b"=?:\xbc\xbea"[(state >> 8) as usize % 6],
+                    }
+                })
+                .collect();
+            for from in 0..=len {
+                for to in from..=len {
+                    let want = h[from..to]
+                        .iter()
+                        .rposition(|&x| x == b'<' || x == b'>')
+                        .map(|i| from + i);
+                    assert_eq!(
+                        rfind_angle::<false>(&h, from, to),
+                        want,
+                        "{len} {from} {to}"
+                    );
+                    if avx2 {
+                        let got = rfind_angle::<true>(&h, from, to);
+                        assert_eq!(got, want, "avx2 {len} {from} {to}");
+                    }
+                    if want.is_some() {
+                        found += 1;
+                    } else {
+                        none += 1;
+                    }
+                }
+            }
+        }
+        assert!(found > 100_000 && none > 50_000, "{found} {none}");
+    }
 
     #[test]
     fn agrees_with_naive_on_every_span() {

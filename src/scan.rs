@@ -785,13 +785,30 @@ impl Scanner {
     /// no byte before `scan_from`, and a match, if one comes, starts at `run_start` and
     /// inserts before a group 4 that starts after `candidate` (the latest valid
     /// candidate's literal).
+    ///
+    /// Without `exact_start` the caller never reads a match's group 1 (it only inserts
+    /// before group 4): a run left open at `h`'s end may then be recorded from its last
+    /// `<` rather than its first, and `run_start` and a later match's group 1 start
+    /// there. That spares a search back to the run's first `<` at each window's end.
+    /// Which matches come, and their other spans, stay exact.
     #[allow(dead_code)]
-    pub(crate) fn pending(&mut self, h: &[u8]) -> Pending {
+    pub(crate) fn pending(&mut self, h: &[u8], exact_start: bool) -> Pending {
         match self.phase {
             Phase::Seek => {
                 let to = self.pos.min(h.len());
                 if self.checked < to {
-                    self.track::<false>(h, to);
+                    if exact_start {
+                        self.track::<false>(h, to);
+                    } else {
+                        #[cfg(target_arch = "x86_64")]
+                        if self.avx2_step() {
+                            self.track_open::<true>(h, to);
+                        } else {
+                            self.track_open::<false>(h, to);
+                        }
+                        #[cfg(not(target_arch = "x86_64"))]
+                        self.track_open::<false>(h, to);
+                    }
                 }
                 Pending {
                     scan_from: self.checked,
@@ -863,6 +880,22 @@ impl Scanner {
         self.checked = to;
     }
 
+    /// Brings the run state from `checked` up to `to` as [`track`](Scanner::track)
+    /// does, except that an open run is recorded from its last `<` before `to`, not
+    /// its first: the last `<` or `>` before `to` tells whether a run is open there,
+    /// and one search back finds it. Which `<` of a run is recorded decides nothing
+    /// but group 1's start: a later literal lies after all of them.
+    fn track_open<const AVX2: bool>(&mut self, h: &[u8], to: usize) {
+        let from = self.checked;
+        let last = probe::rfind_angle::<AVX2>(h, from, to);
+        work!(self, to - last.unwrap_or(from));
+        // With neither byte, the run open at `checked`, if any, goes on.
+        if let Some(i) = last {
+            self.open = (h[i] == b'<').then_some(i);
+        }
+        self.checked = to;
+    }
+
     /// The run open at a point, from the last `>` before it since `checked` (`g`) and
     /// the first `<` after that `>` (or after `checked`) before the point (`lt`): after
     /// a `>`, the run that `lt` opens; with no `>`, the run open at `checked` goes on,
@@ -887,6 +920,36 @@ mod tests {
     use super::*;
 
     use super::shapes;
+
+    /// Without group 1's start (a driver that inserts before group 4), the run state
+    /// at a window's end costs one search back to the last `<` or `>`, not one back to
+    /// the last `>` and another on to the first `<` after it; the run is open either
+    /// way, recorded from its last `<` instead of its first.
+    #[test]
+    fn pending_without_group_1_reads_back_to_the_last_angle_only() {
+        let mut h = b"<p>".to_vec();
+        h.extend(core::iter::repeat_n(b'x', 4000));
+        h.extend_from_slice(b"<a <b yyyyyy");
+        let (first, last) = (h.len() - 12, h.len() - 9);
+        for engine in crate::literal::tests::engines() {
+            for exact in [true, false] {
+                let mut s = Scanner::new();
+                s.lits.engine = engine;
+                assert_eq!(s.step::<false>(&h), Step::NeedMore);
+                let before = s.work;
+                let p = s.pending(&h, exact);
+                let work = s.work - before;
+                assert_eq!(p.candidate, None);
+                if exact {
+                    assert_eq!(p.run_start, Some(first));
+                    assert!(work >= 4000, "{engine:?}: {work}");
+                } else {
+                    assert_eq!(p.run_start, Some(last));
+                    assert!(work <= 12, "{engine:?}: {work}");
+                }
+            }
+        }
+    }
 
     /// Scans `h` to the end; returns the matches and the bytes examined.
     fn run(h: &[u8]) -> (usize, usize) {

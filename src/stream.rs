@@ -358,7 +358,9 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
                     break;
                 }
                 Step::NeedMore => {
-                    let p = self.scanner.pending(window);
+                    let p = self
+                        .scanner
+                        .pending(window, matches!(plan, Plan::Replace(_)));
                     // Inserting before group 4 needs nothing before the candidate;
                     // any other replacement may use group 1, from the run's `<`.
                     let held_from = match plan {
