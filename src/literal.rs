@@ -441,13 +441,27 @@ mod x86 {
         copied: &mut usize,
     ) -> Option<Block> {
         let p = h.as_ptr();
+        // The end of the blocks copied, kept in a register until the search stops.
+        let mut upto = *copied;
         while i + 64 <= h.len() {
             prefetch(p, i);
             // SAFETY: 1 <= i and i + 64 <= h.len(); AVX2 is enabled here.
             let (m0, m1) = unsafe { round64(p, i) };
-            if COPY {
-                // SAFETY: i + 64 <= h.len(); the caller's promise for `dst`.
-                unsafe { copy_block::<64>(p, i, dst, limit, copied) };
+            if COPY && i + 64 <= limit {
+                // The block's bytes, stored from the registers the search loaded them
+                // into (the compiler shares the loads).
+                // SAFETY: `h[i..i + 64]` is readable (i + 64 <= h.len()), and
+                // `dst + i .. dst + i + 64` writable by the caller's promise, as
+                // i + 64 <= limit; AVX2 is enabled here.
+                unsafe {
+                    let (a, b) = (
+                        _mm256_loadu_si256(p.add(i).cast()),
+                        _mm256_loadu_si256(p.add(i + 32).cast()),
+                    );
+                    _mm256_storeu_si256(dst.add(i).cast(), a);
+                    _mm256_storeu_si256(dst.add(i + 32).cast(), b);
+                }
+                upto = i + 64;
             }
             let any = _mm256_or_si256(m0, m1);
             if _mm256_testz_si256(any, any) == 0 {
@@ -457,6 +471,7 @@ mod x86 {
                     mask &= unsafe { tails64(p, i) };
                 }
                 if mask != 0 {
+                    *copied = upto;
                     return Some(Block {
                         base: i,
                         mask,
@@ -466,6 +481,7 @@ mod x86 {
             }
             i += 64;
         }
+        *copied = upto;
         if i < h.len() && h.len() > 64 {
             // The last bytes: one round over the last 64, overlapping those done.
             // SAFETY: base = h.len() - 64 >= 1 and base + 64 = h.len(); AVX2 is
