@@ -319,7 +319,7 @@ fn main() {
     // inputs scanned one after the other. A lone 1 MB input is read with less cache and
     // TLB pressure than a 10 MB one; this way the ratio shows how the scanner's own work
     // grows with the input, and nothing else.
-    let inputs: Vec<(&str, Vec<Vec<u8>>, Vec<u8>)> = shapes::SHAPES
+    let inputs: Vec<_> = shapes::SHAPES
         .iter()
         .map(|&name| {
             let small = shapes::shape(name, 1 << 20);
