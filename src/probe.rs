@@ -59,7 +59,7 @@ pub(crate) fn rfind(b: u8, h: &[u8], from: usize, to: usize) -> Option<usize> {
 
 /// The last `<` or `>` in `h[from..to]`: the byte that tells whether a run is open at
 /// `to`. Both are the bytes `x` with `x | 2 == b'>'`, one compare a byte; with `AVX2`
-/// 64 bytes a round from `to` back, else `memrchr2`.
+/// 128 bytes a round from `to` back, else `memrchr2`.
 #[inline]
 #[allow(unsafe_code)]
 pub(crate) fn rfind_angle<const AVX2: bool>(h: &[u8], from: usize, to: usize) -> Option<usize> {
