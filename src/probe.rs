@@ -354,30 +354,41 @@ fn eq_masks(h: &[u8], start: usize, a: u8, b: Option<u8>) -> (u64, u64) {
 mod tests {
     use super::*;
 
+    /// Whether the AVX2 forms can run here.
+    fn avx2() -> bool {
+        #[cfg(target_arch = "x86_64")]
+        return std::is_x86_feature_detected!("avx2");
+        #[cfg(not(target_arch = "x86_64"))]
+        false
+    }
+
+    /// `len` pseudo-random bytes from `seed`: `<` and `>` each one time in `density`,
+    /// the others drawn from `filler`.
+    fn angles_among(len: usize, density: u32, seed: u32, filler: &[u8]) -> std::vec::Vec<u8> {
+        let mut state = seed;
+        (0..len)
+            .map(|_| {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                match (state >> 16) % density {
+                    0 => b'<',
+                    1 => b'>',
+                    _ => filler[(state >> 8) as usize % filler.len()],
+                }
+            })
+            .collect()
+    }
+
     /// `rfind_angle` finds the last `<` or `>` of every span, with and without AVX2,
     /// among bytes one bit away from them (`=`, `?`, `:`, `\xbc`, `\xbe`).
     #[test]
     fn rfind_angle_agrees_with_naive_on_every_span() {
-        #[cfg(target_arch = "x86_64")]
-        let avx2 = std::is_x86_feature_detected!("avx2");
-        #[cfg(not(target_arch = "x86_64"))]
-        let avx2 = false;
+        let avx2 = avx2();
         let (mut found, mut none) = (0, 0);
         for (len, density) in [0, 1, 5, 63, 64, 65, 127, 128, 129, 200, 300, 520]
             .into_iter()
             .flat_map(|len| [(len, 3u32), (len, 300)])
         {
-            let mut state = len as u32 * 7 + density;
-            let h: std::vec::Vec<u8> = (0..len)
-                .map(|_| {
-                    state = state.wrapping_mul(1_103_515_245).wrapping_add(12345);
-                    match (state >> 16) % density {
-                        0 => b'<',
-                        1 => b'>',
-                        _ => b"=?:\xbc\xbea"[(state >> 8) as usize % 6],
-                    }
-                })
-                .collect();
+            let h = angles_among(len, density, len as u32 * 7 + density, b"=?:\xbc\xbea");
             for from in 0..=len {
                 for to in from..=len {
                     let want = h[from..to]
@@ -406,10 +417,7 @@ mod tests {
 
     #[test]
     fn agrees_with_naive_on_every_span() {
-        #[cfg(target_arch = "x86_64")]
-        let avx2 = std::is_x86_feature_detected!("avx2");
-        #[cfg(not(target_arch = "x86_64"))]
-        let avx2 = false;
+        let avx2 = avx2();
         let mut decided = 0;
         let mut decided_avx2 = 0;
         // Lengths around the window size, dense and sparse hits at every distance.
@@ -417,17 +425,7 @@ mod tests {
             .into_iter()
             .flat_map(|len| [(len, 2u32), (len, 40)])
         {
-            let mut state = len as u32 + density;
-            let h: std::vec::Vec<u8> = (0..len)
-                .map(|_| {
-                    state = state.wrapping_mul(1_103_515_245).wrapping_add(12345);
-                    match (state >> 16) % density {
-                        0 => b'<',
-                        1 => b'>',
-                        _ => b'a',
-                    }
-                })
-                .collect();
+            let h = angles_among(len, density, len as u32 + density, b"a");
             for from in 0..=len {
                 let near = h[from..len.min(from + 64)].iter().position(|&x| x == b'>');
                 let near = near.filter(|_| from + 64 <= len).map(|i| from + i);
