@@ -3,10 +3,12 @@
 //! The scanner's look-arounds (the last `>` before a literal, the first `<` after that,
 //! the `>` that ends a run) are a few dozen bytes away on real HTML, where `memchr`'s
 //! setup costs more than the search itself. These functions compare one 64-byte window
-//! at once (four SSE2 compares on x86-64, a byte loop elsewhere) and hand only what lies
-//! beyond it to `memchr`. In the scanner's step compiled for AVX2, [`run_state`] and
-//! [`gt_near`] first read the 32 bytes nearest the literal, with one compare per byte
-//! looked for: on dense markup the answer is nearly always there.
+//! at once (four SSE2 compares on x86-64, a byte loop elsewhere). [`find`] and [`rfind`]
+//! hand what lies beyond it to `memchr`; [`run_state`] and [`gt_near`], which the
+//! scanner's quick path asks, read up to four windows and else leave the answer to the
+//! scanner's general path. In the scanner's step compiled for AVX2, these two first
+//! read the 32 bytes nearest the literal, with one compare per byte looked for: on
+//! dense markup the answer is nearly always there.
 
 use memchr::{memchr, memrchr, memrchr2};
 
@@ -72,10 +74,17 @@ pub(crate) fn rfind_angle<const AVX2: bool>(h: &[u8], from: usize, to: usize) ->
     memrchr2(b'<', b'>', &h[from..to]).map(|i| from + i)
 }
 
-/// The run state just before `to`, from the 64 bytes before it: `Some((gt, lt))` with
-/// `gt` the last `>` in `h[from..to]` and `lt` the first `<` after it (after `from`
-/// when there is no `>`), both before `to`. `None` when the window cannot tell: no `>`
-/// in it and `from` lies before it, or fewer than 64 bytes precede `to`.
+/// How many windows [`run_state`] and [`gt_near`] read at most: they look 256 bytes
+/// away at most, where an answer nearly always lies on real HTML (a long `title`
+/// attribute, a few words of text between two links).
+const WINDOWS: usize = 4;
+
+/// The run state just before `to`, from the bytes before it, read one window at a
+/// time back from `to` ([`WINDOWS`] at most, after the 32 bytes before `to` with
+/// `AVX2`): `Some((gt, lt))` with `gt` the last `>` in `h[from..to]` and `lt` the first
+/// `<` after it (after `from` when there is no `>`), both before `to`. `None` when the
+/// windows read cannot tell (no `>` in them, and `from` lies before them) or when `h`
+/// is shorter than a window.
 #[inline(always)]
 pub(crate) fn run_state<const AVX2: bool>(
     h: &[u8],
@@ -83,6 +92,10 @@ pub(crate) fn run_state<const AVX2: bool>(
     to: usize,
 ) -> Option<(Option<usize>, Option<usize>)> {
     debug_assert!(from <= to && to <= h.len());
+    // The windows read so far cover `[end, to)` and hold no `>` at or after `from`;
+    // `later` is the first `<` among them at or after `from`.
+    let mut end = to;
+    let mut later = None;
     #[cfg(target_arch = "x86_64")]
     if AVX2 && to >= 32 {
         // First the 32 bytes before `to`, one compare per byte looked for: enough when
@@ -93,21 +106,44 @@ pub(crate) fn run_state<const AVX2: bool>(
         // `masks`).
         #[allow(unsafe_code)]
         let (gm, lm) = unsafe { avx2::eq_masks32(h[start..].as_ptr(), b'>', Some(b'<')) };
-        let state = state_in(u64::from(gm), u64::from(lm), start, from);
-        if state.is_some() {
-            return state;
+        match state_in(u64::from(gm), u64::from(lm), start, from, None) {
+            Ok(state) => return Some(state),
+            Err(lt) => (end, later) = (start, lt),
         }
     }
-    let start = to.checked_sub(W)?;
-    let (gm, lm) = masks::<AVX2>(h, start, b'>', Some(b'<'));
-    state_in(gm, lm, start, from)
+    for _ in 0..WINDOWS {
+        // Near the start of `h`, the first W bytes, cut at `end`.
+        let start = end.saturating_sub(W);
+        if start + W > h.len() {
+            return None;
+        }
+        let (gm, lm) = masks::<AVX2>(h, start, b'>', Some(b'<'));
+        let below_end = !(u64::MAX.checked_shl((end - start) as u32).unwrap_or(0));
+        match state_in(gm & below_end, lm & below_end, start, from, later) {
+            Ok(state) => return Some(state),
+            Err(lt) => (end, later) = (start, lt),
+        }
+        if end == 0 {
+            return None;
+        }
+    }
+    None
 }
 
-/// [`run_state`] from the masks of `>` and `<` in the bytes from `start` up to `to`,
-/// 64 at most (bit `i` is offset `start + i`; the bits from `to` on are clear).
+/// One window of [`run_state`]: the masks of `>` and `<` in the bytes from `start`
+/// (bit `i` is offset `start + i`) up to where the windows already read begin, 64 at
+/// most (the bits from there on are clear), and `later`, the first `<` in those
+/// windows. `Ok` with the run state when the window tells, else `Err` with the first
+/// `<` in it or after it.
 #[inline(always)]
-fn state_in(gm: u64, lm: u64, start: usize, from: usize) -> Option<(Option<usize>, Option<usize>)> {
-    // The window ends at `to`: only the bytes before `from` are to be dropped.
+fn state_in(
+    gm: u64,
+    lm: u64,
+    start: usize,
+    from: usize,
+    later: Option<usize>,
+) -> Result<(Option<usize>, Option<usize>), Option<usize>> {
+    // Only the bytes before `from` are to be dropped.
     let keep = u64::MAX
         .checked_shl(from.saturating_sub(start) as u32)
         .unwrap_or(0);
@@ -117,33 +153,45 @@ fn state_in(gm: u64, lm: u64, start: usize, from: usize) -> Option<(Option<usize
         let g = 63 - gm.leading_zeros() as usize;
         // The bits after `g`: `2 << 63` is 0, and then none.
         let after = lm & !(2u64 << g).wrapping_sub(1);
-        return Some((Some(start + g), lowest(after)));
+        return Ok((Some(start + g), lowest(after).or(later)));
     }
-    (start <= from).then(|| (None, lowest(lm)))
+    let later = lowest(lm).or(later);
+    if start <= from {
+        Ok((None, later))
+    } else {
+        Err(later)
+    }
 }
 
-/// The first `>` in the 64 bytes from `from`, if they lie inside `h` and hold one.
+/// The first `>` from `from` on, if it lies in the windows from `from` that lie inside
+/// `h`, [`WINDOWS`] at most.
 #[inline(always)]
 pub(crate) fn gt_near<const AVX2: bool>(h: &[u8], from: usize) -> Option<usize> {
-    if from + W > h.len() {
-        return None;
-    }
-    #[cfg(target_arch = "x86_64")]
-    if AVX2 {
-        // Half a window at a time: the `>` is nearly always in the first half.
-        for half in [from, from + 32] {
-            // SAFETY: `h[half..half + 32]` lies in `h[from..from + W]`, in bounds
-            // (above); AVX2 is present (see `masks`).
-            #[allow(unsafe_code)]
-            let (m, _) = unsafe { avx2::eq_masks32(h[half..].as_ptr(), b'>', None) };
-            if m != 0 {
-                return Some(half + m.trailing_zeros() as usize);
-            }
+    for w in 0..WINDOWS {
+        let start = from + w * W;
+        if start + W > h.len() {
+            return None;
         }
-        return None;
+        #[cfg(target_arch = "x86_64")]
+        if AVX2 {
+            // Half a window at a time: the `>` is nearly always in the first half.
+            for half in [start, start + 32] {
+                // SAFETY: `h[half..half + 32]` lies in `h[start..start + W]`, in bounds
+                // (above); AVX2 is present (see `masks`).
+                #[allow(unsafe_code)]
+                let (m, _) = unsafe { avx2::eq_masks32(h[half..].as_ptr(), b'>', None) };
+                if m != 0 {
+                    return Some(half + m.trailing_zeros() as usize);
+                }
+            }
+            continue;
+        }
+        let (m, _) = masks::<AVX2>(h, start, b'>', None);
+        if m != 0 {
+            return Some(start + m.trailing_zeros() as usize);
+        }
     }
-    let (m, _) = masks::<AVX2>(h, from, b'>', None);
-    (m != 0).then(|| from + m.trailing_zeros() as usize)
+    None
 }
 
 /// Where a window holding `from` can start: at `from`, or `len - W` when fewer than W
@@ -421,14 +469,16 @@ mod tests {
         let mut decided = 0;
         let mut decided_avx2 = 0;
         // Lengths around the window size, dense and sparse hits at every distance.
-        for (len, density) in [0, 1, 5, 63, 64, 65, 100, 130, 200]
+        for (len, density) in [0, 1, 5, 63, 64, 65, 100, 130, 200, 300, 420]
             .into_iter()
-            .flat_map(|len| [(len, 2u32), (len, 40)])
+            .flat_map(|len| [(len, 2u32), (len, 40), (len, 400)])
         {
             let h = angles_among(len, density, len as u32 + density, b"a");
             for from in 0..=len {
-                let near = h[from..len.min(from + 64)].iter().position(|&x| x == b'>');
-                let near = near.filter(|_| from + 64 <= len).map(|i| from + i);
+                // The whole windows from `from`, four at most.
+                let read = 64 * ((len - from) / 64).min(4);
+                let near = h[from..from + read].iter().position(|&x| x == b'>');
+                let near = near.map(|i| from + i);
                 assert_eq!(gt_near::<false>(&h, from), near, "gt_near {len} {from}");
                 if avx2 {
                     assert_eq!(gt_near::<true>(&h, from), near, "gt_near {len} {from}");
@@ -439,20 +489,26 @@ mod tests {
                     let after = g.map_or(from, |g| g + 1);
                     let l = h[after..to].iter().position(|&x| x == b'<');
                     let want = Some((g, l.map(|i| after + i)));
-                    // Each answer, when there is one, is the naive one. The AVX2 one
-                    // reads 32 bytes first, so it may decide where the other cannot;
-                    // it always decides when the other does.
+                    // Reading `look` bytes back from `to` (no further than the start of
+                    // `h`) reaches `from` or a `>`: then the answer is decided.
+                    let reach =
+                        |look: usize| from + look >= to || g.is_some_and(|g| g + look >= to);
+                    // The windows back from `to`, four at most, each inside `h`.
                     let got = run_state::<false>(&h, from, to);
+                    assert_eq!(got.is_some(), len >= 64 && reach(256), "{len} {from} {to}");
                     if got.is_some() {
                         assert_eq!(got, want, "{len} {from} {to}");
                         decided += 1;
                     }
                     if avx2 {
+                        // First the 32 bytes before `to`, then the windows back from them.
                         let got32 = run_state::<true>(&h, from, to);
-                        assert!(got32 == want || got32.is_none() && got.is_none());
-                        decided_avx2 += usize::from(got32.is_some());
-                        if to >= 32 && (from + 32 >= to || g.is_some_and(|g| g + 32 >= to)) {
-                            assert!(got32.is_some(), "32 bytes decide: {len} {from} {to}");
+                        let look = if to >= 32 { 32 + 256 } else { 256 };
+                        let decides = to >= 32 && reach(32) || len >= 64 && reach(look);
+                        assert_eq!(got32.is_some(), decides, "avx2 {len} {from} {to}");
+                        if got32.is_some() {
+                            assert_eq!(got32, want, "avx2 {len} {from} {to}");
+                            decided_avx2 += 1;
                         }
                     }
                     for b in [b'<', b'>', b'z'] {

@@ -31,9 +31,9 @@
 //! where the previous search of the same kind stopped, so each byte is examined a
 //! bounded number of times: O(n) overall.
 //!
-//! The look-arounds are nearly always short: the scanner first reads the 64 bytes
-//! around a literal ([`crate::probe`]), and when they show an open run that ends within
-//! them with no other literal in between, it makes the match on the spot
+//! The look-arounds are nearly always short: the scanner first reads up to 256 bytes
+//! on either side of a literal ([`crate::probe`]), and when they show an open run that
+//! ends within them with no other literal in between, it makes the match on the spot
 //! ([`Scanner::quick_match`]); otherwise it takes the general way above.
 //!
 //! The scanner is resumable: [`Scanner::step`] works on a window of input and, unless
@@ -603,8 +603,8 @@ impl Scanner {
         }
     }
 
-    /// The common case of a valid candidate `c`, decided from the 64 bytes before its
-    /// literal and the 64 after: a run is open at `c`, it ends within 64 bytes, and
+    /// The common case of a valid candidate `c`, decided from the bytes near its literal
+    /// (up to 256 on either side): a run is open at `c`, it ends within 256 bytes, and
     /// the block search has seen that no other literal lies in between. Then `c` is
     /// the run's last valid candidate and this is the match that [`Scanner::track`]
     /// and [`Scanner::in_run`] would find; otherwise `None`, and nothing has changed
@@ -857,7 +857,7 @@ impl Scanner {
     /// Brings the run state from `checked` up to `to` (Fact 3).
     #[inline(always)]
     fn track<const AVX2: bool>(&mut self, h: &[u8], to: usize) {
-        // Nearly always the 64 bytes before `to` tell; else the last `>` and the `<`
+        // Nearly always the bytes just before `to` tell; else the last `>` and the `<`
         // after it are searched for.
         let (g, lt) = match probe::run_state::<AVX2>(h, self.checked, to) {
             Some(found) => found,

@@ -2,8 +2,9 @@
 //! {`<`, `>`, `href=`, `src=`, `/`, `"`, `\n`, `x`} agrees with the regex crate, all
 //! spans, on its own and padded with 64 bytes on each side (`x`s, and a `>` just before
 //! the string): the scanner decides from the 64-byte windows around a literal when
-//! they fit in the input and tell, and looks further otherwise; both paths are checked. N is `ROOTREL_EXHAUSTIVE_TOKENS` (default 8:
-//! 19,173,961 strings).
+//! they fit in the input and tell (the first of them; up to four on either side), and
+//! looks further otherwise; both paths are checked. N is `ROOTREL_EXHAUSTIVE_TOKENS`
+//! (default 8: 19,173,961 strings).
 
 mod support;
 
