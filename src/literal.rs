@@ -27,6 +27,9 @@ pub(crate) struct Block {
     pub(crate) base: usize,
     pub(crate) mask: u64,
     pub(crate) end: usize,
+    /// Whether `mask` holds only pairs whose tail `(.?)(\/[^\/])` matches after the
+    /// `=` (the AVX2 search's full rounds): then the scanner need not check it again.
+    pub(crate) tails: bool,
 }
 
 /// Which pair search to run.
@@ -148,6 +151,7 @@ fn portable(h: &[u8], mut from: usize) -> Option<Block> {
                 base: j,
                 mask: 1,
                 end: j + 1,
+                tails: false,
             });
         }
         from = j + 1;
@@ -172,6 +176,7 @@ fn scalar_tail(h: &[u8], from: usize) -> Option<Block> {
                 base: from,
                 mask,
                 end,
+                tails: false,
             });
         }
         from = end;
@@ -242,6 +247,7 @@ mod x86 {
             base,
             mask,
             end: h.len(),
+            tails: false,
         })
     }
 
@@ -315,6 +321,7 @@ mod x86 {
                     base: i,
                     mask,
                     end: i + 32,
+                    tails: false,
                 });
             }
             i += 32;
@@ -476,6 +483,7 @@ mod x86 {
                         base: i,
                         mask,
                         end: i + 64,
+                        tails: i + 67 <= h.len(),
                     });
                 }
             }

@@ -34,7 +34,10 @@
 //! The look-arounds are nearly always short: the scanner first reads up to 256 bytes
 //! on either side of a literal ([`crate::probe`]), and when they show an open run that
 //! ends within them with no other literal in between, it makes the match on the spot
-//! ([`Scanner::quick_match`]); otherwise it takes the general way above.
+//! ([`Scanner::quick_match`]); otherwise it takes the general way above. The slice
+//! driver runs that quick rule in a loop of its own ([`Scanner::quick_batch`]), the
+//! scanner's state in local variables for as long as the rule decides, and hands the
+//! first candidate it does not decide back to the general step.
 //!
 //! The scanner is resumable: [`Scanner::step`] works on a window of input and, unless
 //! told the window reaches the end of the input (`eof`), says [`Step::NeedMore`] when
@@ -150,6 +153,8 @@ struct Literals {
     base: usize,
     mask: u64,
     scanned: usize,
+    /// Whether the pairs in `mask` all have a valid tail ([`crate::literal::Block`]).
+    tails: bool,
     /// Where the block search copies what it reads, if anywhere (see
     /// [`Scanner::copy_to`]).
     copy: CopyTo,
@@ -175,6 +180,7 @@ impl Literals {
             base: 0,
             mask: 0,
             scanned: 0,
+            tails: false,
             copy: CopyTo {
                 dst: 0,
                 floor: 0,
@@ -295,6 +301,7 @@ impl Literals {
             Some(b) => {
                 *work += b.end - from.min(b.end);
                 (self.base, self.mask, self.scanned) = (b.base, b.mask, b.end);
+                self.tails = b.tails;
                 true
             }
             None => {
@@ -370,6 +377,7 @@ impl Literals {
         self.mask = 0;
         self.base = self.at;
         self.scanned = self.at;
+        self.tails = false;
     }
 }
 
@@ -433,6 +441,9 @@ pub(crate) struct Scanner {
     /// Bytes examined so far (unit tests only).
     #[cfg(test)]
     pub(crate) work: usize,
+    /// Matches made by [`Scanner::quick_batch`] (unit tests only).
+    #[cfg(test)]
+    quick: usize,
 }
 
 impl Scanner {
@@ -445,6 +456,8 @@ impl Scanner {
             phase: Phase::Seek,
             #[cfg(test)]
             work: 0,
+            #[cfg(test)]
+            quick: 0,
         }
     }
 
@@ -554,14 +567,155 @@ impl Scanner {
 
     #[inline(always)]
     fn batch_impl<const AVX2: bool>(&mut self, h: &[u8], out: &mut [Match]) -> (usize, bool) {
-        for (n, slot) in out.iter_mut().enumerate() {
+        let mut n = 0;
+        loop {
+            n += self.quick_batch::<AVX2>(h, &mut out[n..]);
+            let Some(slot) = out.get_mut(n) else {
+                return (n, false);
+            };
             match self.step_impl::<true, AVX2>(h) {
                 Step::Match(m) => *slot = m,
                 // `NeedMore` cannot follow `eof = true`; it ends the search all the same.
                 Step::Done | Step::NeedMore => return (n, true),
             }
+            n += 1;
         }
-        (out.len(), false)
+    }
+
+    /// The slice driver's quick path: the seek phase of [`Scanner::step`] (with `eof`)
+    /// for as long as [`Scanner::quick_match`] decides each valid candidate, with the
+    /// scanner's state in local variables rather than read and written back at each
+    /// match. Fills `out` from its start and returns how many matches it made. It stops
+    /// at the first valid candidate that the quick rule does not decide, which it hands
+    /// back to the pair search (`Literals::hit`) for the general step to take up, or
+    /// when the pairs run out; it leaves the state as the general step would have, step
+    /// for step.
+    #[inline(always)]
+    fn quick_batch<const AVX2: bool>(&mut self, h: &[u8], out: &mut [Match]) -> usize {
+        if self.phase != Phase::Seek || self.lits.hit.is_some() || self.lits.copy.dst != 0 {
+            return 0;
+        }
+        let (mut pos, mut checked, mut open) = (self.pos, self.checked, self.open);
+        let l = &self.lits;
+        let (engine, mut at, mut base, mut mask, mut scanned, mut tails) =
+            (l.engine, l.at, l.base, l.mask, l.scanned, l.tails);
+        let mut hit = None;
+        let mut n = 0;
+        // `Literals::none_before`.
+        let none_before = |base: usize, mask: u64, scanned: usize, to: usize| {
+            if mask != 0 {
+                base + mask.trailing_zeros() as usize >= to
+            } else {
+                scanned >= to
+            }
+        };
+        while let Some(slot) = out.get_mut(n) {
+            // `Literals::next` from `pos`.
+            at = at.max(pos);
+            let min_eq = at + 3;
+            if min_eq > base {
+                let below = min_eq - base;
+                mask = if below >= 64 {
+                    0
+                } else {
+                    mask & (!0u64 << below)
+                };
+            }
+            if mask == 0 {
+                // `Literals::refill`.
+                let from = scanned.max(min_eq);
+                match engine.find_block(h, from) {
+                    Some(b) => {
+                        work!(self, b.end - from.min(b.end));
+                        (base, mask, scanned, tails) = (b.base, b.mask, b.end, b.tails);
+                        continue;
+                    }
+                    None => {
+                        work!(self, h.len().saturating_sub(from));
+                        scanned = scanned.max(h.len());
+                        break;
+                    }
+                }
+            }
+            let eq = base + mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            let Some(len) = literal_len(h, eq) else {
+                continue;
+            };
+            let attr = eq + 1 - len;
+            if attr < pos {
+                continue;
+            }
+            at = attr;
+            let quote = attr + len;
+            // `Scanner::next_candidate`: with `eof`, a tail is valid or invalid. A block
+            // whose pairs all have a valid tail leaves only where group 4 starts.
+            let path = if tails {
+                // `.?` is one byte exactly when a `/` follows it (see `tail`).
+                quote + usize::from(h[quote + 1] == b'/')
+            } else {
+                let Tail::Valid(path) = tail::<true>(h, quote) else {
+                    // `Literals::after`.
+                    pos = attr + 1;
+                    at = pos;
+                    continue;
+                };
+                path
+            };
+            // `Scanner::quick_match`, with the block search's state at hand. (No closures
+            // here: they would not be compiled for AVX2 with the rest.)
+            let quick = 'quick: {
+                let Some((g, lt)) = probe::run_state::<AVX2>(h, checked, attr) else {
+                    break 'quick None;
+                };
+                let start = match g {
+                    Some(_) => lt,
+                    None => open.or(lt),
+                };
+                let (Some(start), Some(gt)) = (start, probe::gt_near::<AVX2>(h, quote)) else {
+                    break 'quick None;
+                };
+                if !none_before(base, mask, scanned, gt) {
+                    if mask != 0 {
+                        break 'quick None;
+                    }
+                    // The block search goes on now, as the next search would.
+                    match engine.find_block(h, scanned) {
+                        Some(b) => {
+                            work!(self, b.end - scanned.min(b.end));
+                            (base, mask, scanned, tails) = (b.base, b.mask, b.end, b.tails);
+                        }
+                        None => {
+                            work!(self, h.len().saturating_sub(scanned));
+                            scanned = scanned.max(h.len());
+                        }
+                    }
+                    if !none_before(base, mask, scanned, gt) {
+                        break 'quick None;
+                    }
+                }
+                Some((g, start, gt))
+            };
+            let Some((_g, start, gt)) = quick else {
+                hit = Some((attr, len));
+                break;
+            };
+            work!(self, attr - _g.unwrap_or(checked) + gt + 1 - quote);
+            // `Scanner::finish`.
+            let m = Match::new(start.min(attr), attr, quote, path);
+            let resume = m.end().max(gt);
+            (pos, checked, open) = (resume, resume, None);
+            *slot = m;
+            n += 1;
+        }
+        (self.pos, self.checked, self.open) = (pos, checked, open);
+        let l = &mut self.lits;
+        (l.at, l.base, l.mask, l.scanned, l.tails, l.hit) = (at, base, mask, scanned, tails, hit);
+        #[cfg(test)]
+        {
+            self.quick += n;
+        }
+        n
     }
 
     #[inline(always)]
@@ -915,6 +1069,8 @@ mod shapes;
 
 #[cfg(test)]
 mod tests {
+    use std::format;
+    use std::vec;
     use std::vec::Vec;
 
     use super::*;
@@ -961,6 +1117,23 @@ mod tests {
         (n, s.work)
     }
 
+    /// The matches of `h` from the slice driver's batches of `size`, with the pair
+    /// search `e`; how many of them the quick path made, and the work done.
+    fn in_batches(e: Engine, h: &[u8], size: usize) -> (Vec<Match>, usize, usize) {
+        let mut s = Scanner::new();
+        s.lits.engine = e;
+        let mut v = Vec::new();
+        let mut out = vec![Match::new(0, 0, 4, 4); size];
+        loop {
+            let (n, done) = s.find_batch(h, &mut out);
+            v.extend_from_slice(&out[..n]);
+            if done {
+                return (v, s.quick, s.work);
+            }
+            assert_eq!(n, size, "a batch that is not the last is full");
+        }
+    }
+
     /// Linear time, shown by counting work: on every adversarial shape the bytes
     /// examined stay under a small constant times the input length, at 1 MB and 10 MB.
     #[test]
@@ -970,6 +1143,17 @@ mod tests {
             let big = shapes::shape(name, 10 << 20);
             let (_, w_small) = run(&small);
             let (_, w_big) = run(&big);
+            // The slice driver's batches, whose quick path counts its own work.
+            let (_, _, b_small) = in_batches(Engine::detect(), &small, 16);
+            let (_, _, b_big) = in_batches(Engine::detect(), &big, 16);
+            assert!(
+                b_small <= 6 * small.len() && b_big <= 6 * big.len(),
+                "{name}: batches examined {b_small} bytes for 1 MB, {b_big} for 10 MB"
+            );
+            assert!(
+                b_small + 8 >= small.len() && b_big + 8 >= big.len() && b_big <= 11 * b_small,
+                "{name}: batches examined {b_small} bytes for 1 MB, {b_big} for 10 MB"
+            );
             assert!(
                 w_small <= 6 * small.len() && w_big <= 6 * big.len(),
                 "{name}: {w_small} bytes examined for 1 MB, {w_big} for 10 MB"
@@ -1064,6 +1248,61 @@ mod tests {
             }
         }
         assert!(total > 2_000, "{total} matches");
+    }
+
+    /// The slice driver's batches, quick path and all, give the step's matches with
+    /// every pair search and batch size; on pages the quick path makes nearly all of
+    /// them, and hands the others back to the general step.
+    #[test]
+    fn batches_give_the_steps_matches() {
+        let mut inputs: Vec<Vec<u8>> = shapes::SHAPES
+            .iter()
+            .map(|s| shapes::shape(s, 20_000))
+            .collect();
+        inputs.extend((0..4).map(|seed| shapes::page(seed, 50_000)));
+        // Markup as real pages write it, where the quick path makes nearly every match:
+        // the `>` before a literal and the one after it lie within its reach.
+        let snippets = [
+            "<li class=\"nav-item\"><a class=\"nav-link\" href=\"/docs/start\" title=\"Getting started with the toolkit, step by step\">Docs</a></li>\n",
+            "<p>Read the <a href=\"/blog/2024/06/release-notes\">release notes</a> and the <a href=\"https://example.org/spec\">spec</a>, then",
+            " try it out in the playground, which runs the examples of this page.</p>\n",
+            "<img src=\"/static/img/logo.png\" alt=\"The project's logo, a gopher holding a chart\" width=\"120\" height=\"40\" loading=\"lazy\">\n",
+            "<script src=\"/static/js/app.min.js\" defer></script><link rel=\"stylesheet\" href=\"/static/css/site.css\">\n",
+            "<a href=\"//cdn.example.org/a.js\">cdn</a> <a href=\"#top\">top</a> <a href=/plain>plain</a>\n",
+        ];
+        let markup: Vec<u8> = (0..400)
+            .flat_map(|i: usize| snippets[(i * 7 + i / 6) % snippets.len()].bytes())
+            .collect();
+        inputs.push(markup.clone());
+        inputs.push(b"<a href=>/<b href=/x> <a src=/x src=//y> <c href=/\n".to_vec());
+        // Every kind of tail, in blocks whose tails the AVX2 search checks.
+        inputs.push(
+            b"<a href=//x> <b src=\"//y\"> <c href=/z> <d src='/w'> <e href=\n/x> ".repeat(9),
+        );
+        // A `>` far from the literal on either side, and nearer than the quick path's
+        // reach, and a literal with no `>` after it.
+        for gap in [10, 70, 200, 250, 300, 600] {
+            let pad = "y".repeat(gap);
+            let h = format!("<p>{pad}<a href=\"/x\" {pad}>t</a> {pad} <img src=/i {pad}");
+            inputs.push(h.into_bytes());
+        }
+        for e in crate::literal::tests::engines() {
+            for (k, h) in inputs.iter().enumerate() {
+                let want = in_windows(e, h, [h.len()]);
+                for size in [1, 3, 16] {
+                    let (got, quick, _) = in_batches(e, h, size);
+                    assert_eq!(got, want, "{e:?}, input {k}, batches of {size}");
+                    assert!(quick <= got.len());
+                    if *h == markup {
+                        assert!(
+                            quick * 10 >= got.len() * 9 && got.len() > 300,
+                            "{e:?}: {quick} of {} matches by the quick path",
+                            got.len()
+                        );
+                    }
+                }
+            }
+        }
     }
 
     /// Every byte value, in every position of the tail, against the rule written out.
