@@ -1225,11 +1225,7 @@ mod tests {
     /// check), one-shot and a few bytes at a time.
     #[test]
     fn every_engine_gives_the_same_matches() {
-        let mut inputs: Vec<Vec<u8>> = shapes::SHAPES
-            .iter()
-            .map(|s| shapes::shape(s, 20_000))
-            .collect();
-        inputs.extend((0..4).map(|seed| shapes::page(seed, 50_000)));
+        let inputs = shapes_and_pages();
         let mut total = 0;
         for h in &inputs {
             let want = in_windows(Engine::detect(), h, [h.len()]);
@@ -1250,16 +1246,19 @@ mod tests {
         assert!(total > 2_000, "{total} matches");
     }
 
+    /// Every adversarial shape (20 KB) and four generated pages (50 KB).
+    fn shapes_and_pages() -> Vec<Vec<u8>> {
+        let shapes = shapes::SHAPES.iter().map(|s| shapes::shape(s, 20_000));
+        let pages = (0..4).map(|seed| shapes::page(seed, 50_000));
+        shapes.chain(pages).collect()
+    }
+
     /// The slice driver's batches, quick path and all, give the step's matches with
-    /// every pair search and batch size; on pages the quick path makes nearly all of
-    /// them, and hands the others back to the general step.
+    /// every pair search and batch size; on markup like real pages' the quick path
+    /// makes nearly all of them, and hands the others back to the general step.
     #[test]
     fn batches_give_the_steps_matches() {
-        let mut inputs: Vec<Vec<u8>> = shapes::SHAPES
-            .iter()
-            .map(|s| shapes::shape(s, 20_000))
-            .collect();
-        inputs.extend((0..4).map(|seed| shapes::page(seed, 50_000)));
+        let mut inputs = shapes_and_pages();
         // Markup as real pages write it, where the quick path makes nearly every match:
         // the `>` before a literal and the one after it lie within its reach.
         let snippets = [
