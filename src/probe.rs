@@ -121,10 +121,8 @@ pub(crate) fn run_state<const AVX2: bool>(
         let below_end = !(u64::MAX.checked_shl((end - start) as u32).unwrap_or(0));
         match state_in(gm & below_end, lm & below_end, start, from, later) {
             Ok(state) => return Some(state),
+            // A window at the start of `h` always tells (`start <= from`).
             Err(lt) => (end, later) = (start, lt),
-        }
-        if end == 0 {
-            return None;
         }
     }
     None
