@@ -46,7 +46,7 @@
 
 use memchr::memrchr;
 
-use crate::literal::Engine;
+use crate::literal::{Block, Engine};
 use crate::probe::{self, find as first, rfind};
 use crate::Match;
 
@@ -147,17 +147,79 @@ struct Literals {
     /// An occurrence found and handed back, not passed: (start, length). The caller
     /// puts back an occurrence it returns from [`Literals::next`] without passing it.
     hit: Option<(usize, usize)>,
-    /// Pairs found by the block search and not yet looked at: bit `i` is offset
-    /// `base + i`. INVARIANT: every pair in `[.., scanned)` is in `mask` or was looked
-    /// at.
-    base: usize,
-    mask: u64,
-    scanned: usize,
-    /// Whether the pairs in `mask` all have a valid tail ([`crate::literal::Block`]).
-    tails: bool,
+    /// The pairs found by the block search and not yet looked at.
+    pairs: Pairs,
     /// Where the block search copies what it reads, if anywhere (see
     /// [`Scanner::copy_to`]).
     copy: CopyTo,
+}
+
+/// Pairs found by the block search and not yet looked at, kept apart from the rest of
+/// [`Literals`] so that the slice driver's quick path can hold them in local variables
+/// ([`Scanner::quick_batch`]) and share these methods.
+#[derive(Clone, Copy, Debug)]
+struct Pairs {
+    /// Bit `i` is offset `base + i`. INVARIANT: every pair in `[.., scanned)` is in
+    /// `mask` or was looked at.
+    base: usize,
+    mask: u64,
+    scanned: usize,
+    /// Whether the pairs in `mask` all have a valid tail ([`Block`]).
+    tails: bool,
+}
+
+impl Pairs {
+    /// Drops the pairs whose `=` lies before `min_eq`.
+    #[inline(always)]
+    fn drop_before(&mut self, min_eq: usize) {
+        if min_eq > self.base {
+            let below = min_eq - self.base;
+            self.mask = if below >= 64 {
+                0
+            } else {
+                self.mask & (!0u64 << below)
+            };
+        }
+    }
+
+    /// The `=` of the first pair at hand, taken out of the mask. Requires `mask != 0`.
+    #[inline(always)]
+    fn take(&mut self) -> usize {
+        let eq = self.base + self.mask.trailing_zeros() as usize;
+        self.mask &= self.mask - 1;
+        eq
+    }
+
+    /// Records what the block search, run from `from` over `h`, found: whether it
+    /// found a block, now at hand.
+    #[inline(always)]
+    fn found(&mut self, b: Option<Block>, h: &[u8], from: usize, work: &mut usize) -> bool {
+        match b {
+            Some(b) => {
+                *work += b.end - from.min(b.end);
+                (self.base, self.mask, self.scanned) = (b.base, b.mask, b.end);
+                self.tails = b.tails;
+                true
+            }
+            None => {
+                *work += h.len().saturating_sub(from);
+                self.scanned = self.scanned.max(h.len());
+                false
+            }
+        }
+    }
+
+    /// Whether no pair other than those already looked at has its `=` before `to`,
+    /// from what the block search already found (`false` when it has not looked that
+    /// far).
+    #[inline(always)]
+    fn none_before(&self, to: usize) -> bool {
+        if self.mask != 0 {
+            self.base + self.mask.trailing_zeros() as usize >= to
+        } else {
+            self.scanned >= to
+        }
+    }
 }
 
 /// See [`Scanner::copy_to`]. The destination is kept as an address (0: nowhere), so
@@ -177,10 +239,12 @@ impl Literals {
             engine: Engine::detect(),
             at: 0,
             hit: None,
-            base: 0,
-            mask: 0,
-            scanned: 0,
-            tails: false,
+            pairs: Pairs {
+                base: 0,
+                mask: 0,
+                scanned: 0,
+                tails: false,
+            },
             copy: CopyTo {
                 dst: 0,
                 floor: 0,
@@ -210,14 +274,7 @@ impl Literals {
         self.at = self.at.max(from);
         // The `=` of a literal starting at `at` is at `at + 3` or later.
         let min_eq = self.at + 3;
-        if min_eq > self.base {
-            let below = min_eq - self.base;
-            self.mask = if below >= 64 {
-                0
-            } else {
-                self.mask & (!0u64 << below)
-            };
-        }
+        self.pairs.drop_before(min_eq);
         self.scan(h, from, min_eq, end, work)
     }
 
@@ -251,14 +308,13 @@ impl Literals {
     ) -> Option<(usize, usize)> {
         loop {
             // A block found below holds no pair before `min_eq`: no bit to clear.
-            if self.mask == 0 {
+            if self.pairs.mask == 0 {
                 if self.refill(&h[..end], min_eq, work) {
                     continue;
                 }
                 break;
             }
-            let eq = self.base + self.mask.trailing_zeros() as usize;
-            self.mask &= self.mask - 1;
+            let eq = self.pairs.take();
             let Some(len) = literal_len(h, eq) else {
                 continue;
             };
@@ -290,26 +346,14 @@ impl Literals {
     /// (and from `min_eq` on): whether it found a block, now at hand.
     #[inline(always)]
     fn refill(&mut self, h: &[u8], min_eq: usize, work: &mut usize) -> bool {
-        debug_assert_eq!(self.mask, 0);
-        let from = self.scanned.max(min_eq);
+        debug_assert_eq!(self.pairs.mask, 0);
+        let from = self.pairs.scanned.max(min_eq);
         let found = if self.copy.dst == 0 {
             self.engine.find_block(h, from)
         } else {
             self.find_copying(h, from)
         };
-        match found {
-            Some(b) => {
-                *work += b.end - from.min(b.end);
-                (self.base, self.mask, self.scanned) = (b.base, b.mask, b.end);
-                self.tails = b.tails;
-                true
-            }
-            None => {
-                *work += h.len().saturating_sub(from);
-                self.scanned = self.scanned.max(h.len());
-                false
-            }
-        }
+        self.pairs.found(found, h, from, work)
     }
 
     /// The block search, copying the blocks it reads as [`Scanner::copy_to`] set up:
@@ -318,7 +362,7 @@ impl Literals {
     /// again at `from`.
     #[inline(never)]
     #[allow(unsafe_code)]
-    fn find_copying(&mut self, h: &[u8], from: usize) -> Option<crate::literal::Block> {
+    fn find_copying(&mut self, h: &[u8], from: usize) -> Option<Block> {
         let c = &mut self.copy;
         let from = from.max(1);
         if from < c.floor || from >= c.limit || self.engine == Engine::Portable {
@@ -353,16 +397,10 @@ impl Literals {
         }
     }
 
-    /// Whether no pair other than those already looked at has its `=` before `to`,
-    /// from what the block search already found (`false` when it has not looked that
-    /// far).
+    /// See [`Pairs::none_before`].
     #[inline(always)]
     fn none_before(&self, to: usize) -> bool {
-        if self.mask != 0 {
-            self.base + self.mask.trailing_zeros() as usize >= to
-        } else {
-            self.scanned >= to
-        }
+        self.pairs.none_before(to)
     }
 
     /// Moves every offset `k` bytes down (see [`Scanner::shift`]).
@@ -374,10 +412,12 @@ impl Literals {
         };
         // Forget the block at hand: the search resumes at `at`, a few bytes back at
         // most, since no literal starts in `[pos, at)` but `hit`.
-        self.mask = 0;
-        self.base = self.at;
-        self.scanned = self.at;
-        self.tails = false;
+        self.pairs = Pairs {
+            base: self.at,
+            mask: 0,
+            scanned: self.at,
+            tails: false,
+        };
     }
 }
 
@@ -506,7 +546,7 @@ impl Scanner {
     /// How far the block search has read: bytes from here on have not been copied.
     #[cfg_attr(not(feature = "alloc"), allow(dead_code))]
     pub(crate) fn frontier(&self) -> usize {
-        self.lits.scanned
+        self.lits.pairs.scanned
     }
 
     /// Finds the next match in `h`, starting where the previous step stopped.
@@ -596,49 +636,24 @@ impl Scanner {
             return 0;
         }
         let (mut pos, mut checked, mut open) = (self.pos, self.checked, self.open);
-        let l = &self.lits;
-        let (engine, mut at, mut base, mut mask, mut scanned, mut tails) =
-            (l.engine, l.at, l.base, l.mask, l.scanned, l.tails);
+        let (engine, mut at, mut pairs) = (self.lits.engine, self.lits.at, self.lits.pairs);
         let mut hit = None;
         let mut n = 0;
-        // `Literals::none_before`.
-        let none_before = |base: usize, mask: u64, scanned: usize, to: usize| {
-            if mask != 0 {
-                base + mask.trailing_zeros() as usize >= to
-            } else {
-                scanned >= to
-            }
-        };
+        work_counter!(self, work);
         while let Some(slot) = out.get_mut(n) {
             // `Literals::next` from `pos`.
             at = at.max(pos);
             let min_eq = at + 3;
-            if min_eq > base {
-                let below = min_eq - base;
-                mask = if below >= 64 {
-                    0
-                } else {
-                    mask & (!0u64 << below)
-                };
-            }
-            if mask == 0 {
+            pairs.drop_before(min_eq);
+            if pairs.mask == 0 {
                 // `Literals::refill`.
-                let from = scanned.max(min_eq);
-                match engine.find_block(h, from) {
-                    Some(b) => {
-                        work!(self, b.end - from.min(b.end));
-                        (base, mask, scanned, tails) = (b.base, b.mask, b.end, b.tails);
-                        continue;
-                    }
-                    None => {
-                        work!(self, h.len().saturating_sub(from));
-                        scanned = scanned.max(h.len());
-                        break;
-                    }
+                let from = pairs.scanned.max(min_eq);
+                if pairs.found(engine.find_block(h, from), h, from, work) {
+                    continue;
                 }
+                break;
             }
-            let eq = base + mask.trailing_zeros() as usize;
-            mask &= mask - 1;
+            let eq = pairs.take();
             let Some(len) = literal_len(h, eq) else {
                 continue;
             };
@@ -650,7 +665,7 @@ impl Scanner {
             let quote = attr + len;
             // `Scanner::next_candidate`: with `eof`, a tail is valid or invalid. A block
             // whose pairs all have a valid tail leaves only where group 4 starts.
-            let path = if tails {
+            let path = if pairs.tails {
                 // `.?` is one byte exactly when a `/` follows it (see `tail`).
                 quote + usize::from(h[quote + 1] == b'/')
             } else {
@@ -675,32 +690,24 @@ impl Scanner {
                 let (Some(start), Some(gt)) = (start, probe::gt_near::<AVX2>(h, quote)) else {
                     break 'quick None;
                 };
-                if !none_before(base, mask, scanned, gt) {
-                    if mask != 0 {
+                if !pairs.none_before(gt) {
+                    if pairs.mask != 0 {
                         break 'quick None;
                     }
                     // The block search goes on now, as the next search would.
-                    match engine.find_block(h, scanned) {
-                        Some(b) => {
-                            work!(self, b.end - scanned.min(b.end));
-                            (base, mask, scanned, tails) = (b.base, b.mask, b.end, b.tails);
-                        }
-                        None => {
-                            work!(self, h.len().saturating_sub(scanned));
-                            scanned = scanned.max(h.len());
-                        }
-                    }
-                    if !none_before(base, mask, scanned, gt) {
+                    let from = pairs.scanned;
+                    pairs.found(engine.find_block(h, from), h, from, work);
+                    if !pairs.none_before(gt) {
                         break 'quick None;
                     }
                 }
                 Some((g, start, gt))
             };
-            let Some((_g, start, gt)) = quick else {
+            let Some((g, start, gt)) = quick else {
                 hit = Some((attr, len));
                 break;
             };
-            work!(self, attr - _g.unwrap_or(checked) + gt + 1 - quote);
+            *work += attr - g.unwrap_or(checked) + gt + 1 - quote;
             // `Scanner::finish`.
             let m = Match::new(start.min(attr), attr, quote, path);
             let resume = m.end().max(gt);
@@ -709,8 +716,7 @@ impl Scanner {
             n += 1;
         }
         (self.pos, self.checked, self.open) = (pos, checked, open);
-        let l = &mut self.lits;
-        (l.at, l.base, l.mask, l.scanned, l.tails, l.hit) = (at, base, mask, scanned, tails, hit);
+        (self.lits.at, self.lits.pairs, self.lits.hit) = (at, pairs, hit);
         #[cfg(test)]
         {
             self.quick += n;
@@ -776,7 +782,7 @@ impl Scanner {
         // holds no `>`); the pair of `c` itself has been looked at. When the block
         // search has not looked that far, it goes on now: the next search would anyway.
         if !self.lits.none_before(gt) {
-            if self.lits.mask != 0 {
+            if self.lits.pairs.mask != 0 {
                 return None;
             }
             work_counter!(self, work);
