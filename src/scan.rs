@@ -233,6 +233,39 @@ struct CopyTo {
     copied: core::ops::Range<usize>,
 }
 
+/// The length of the longest suffix of `tail`, 4 bytes at most, that begins `href=` or
+/// `src=`: where a literal may start that the bytes after `tail` complete.
+#[inline(always)]
+fn literal_prefix_at_end(tail: &[u8]) -> usize {
+    if let Some(&[a, b, c, d]) = tail.last_chunk::<4>() {
+        // The last 4 bytes as one number, compared without a branch per byte.
+        let w = u32::from_be_bytes([a, b, c, d]);
+        let k4 = w == u32::from_be_bytes(*b"href") || w == u32::from_be_bytes(*b"src=");
+        let k3 = (w & 0xff_ffff) == 0x68_7265 || (w & 0xff_ffff) == 0x73_7263; // hre, src
+        let k2 = (w & 0xffff) == 0x6872 || (w & 0xffff) == 0x7372; // hr, sr
+        let k1 = d == b'h' || d == b's';
+        return if k4 {
+            4
+        } else if k3 {
+            3
+        } else if k2 {
+            2
+        } else {
+            usize::from(k1)
+        };
+    }
+    (1..=tail.len())
+        .rev()
+        .find(|&k| {
+            // Shorter than both literals: compare byte by byte (a `memcmp` call costs
+            // more than these few bytes).
+            let end = &tail[tail.len() - k..];
+            let begins = |lit: &[u8]| end.iter().zip(lit).all(|(a, b)| a == b);
+            begins(b"href=") || begins(b"src=")
+        })
+        .unwrap_or(0)
+}
+
 impl Literals {
     fn new() -> Literals {
         Literals {
@@ -327,17 +360,7 @@ impl Literals {
         // A literal may start in the last bytes and end past what was searched: resume
         // at the longest suffix that begins one.
         let h = &h[..end];
-        let tail = &h[self.at.min(h.len())..];
-        let keep = (1..=4.min(tail.len()))
-            .rev()
-            .find(|&k| {
-                // `end` is shorter than both literals: compare byte by byte (a
-                // `memcmp` call costs more than these few bytes).
-                let end = &tail[tail.len() - k..];
-                let begins = |lit: &[u8]| end.iter().zip(lit).all(|(a, b)| a == b);
-                begins(b"href=") || begins(b"src=")
-            })
-            .unwrap_or(0);
+        let keep = literal_prefix_at_end(&h[self.at.min(h.len())..]);
         self.at = self.at.max(h.len() - keep);
         None
     }
@@ -1332,5 +1355,34 @@ mod tests {
         assert_eq!(tail::<false>(b"\"/", 0), Tail::Undecided);
         assert_eq!(tail::<true>(b"\"/", 0), Tail::Invalid);
         assert_eq!(tail::<false>(b"/x", 0), Tail::Valid(0));
+    }
+
+    /// Every string of up to six bytes over the literals' letters (and two others):
+    /// the longest suffix, four bytes at most, that begins a literal.
+    #[test]
+    fn literal_prefix_at_end_is_the_longest_suffix_beginning_a_literal() {
+        let letters = b"hrefsc=x";
+        let mut counts = [0usize; 5];
+        for len in 0..=6u32 {
+            for mut code in 0..8usize.pow(len) {
+                let t: Vec<u8> = (0..len)
+                    .map(|_| {
+                        let b = letters[code % 8];
+                        code /= 8;
+                        b
+                    })
+                    .collect();
+                let want = (0..=t.len().min(4))
+                    .filter(|&k| {
+                        let end = &t[t.len() - k..];
+                        b"href=".starts_with(end) || b"src=".starts_with(end)
+                    })
+                    .max()
+                    .unwrap_or(0);
+                assert_eq!(literal_prefix_at_end(&t), want, "{t:?}");
+                counts[want] += 1;
+            }
+        }
+        assert!(counts.iter().all(|&c| c > 0), "{counts:?}");
     }
 }
