@@ -74,6 +74,37 @@ pub(crate) fn rfind_angle<const AVX2: bool>(h: &[u8], from: usize, to: usize) ->
     memrchr2(b'<', b'>', &h[from..to]).map(|i| from + i)
 }
 
+/// Appends `h[from..to]` to `out` and returns [`rfind_angle`] of those bytes, reading
+/// them once: with `AVX2`, one pass forward that stores each 64 bytes it tests (a
+/// streaming driver writes out the bytes it then asks about); else a copy and a search.
+#[cfg(feature = "alloc")]
+#[inline]
+#[allow(unsafe_code)]
+pub(crate) fn extend_rfind_angle<const AVX2: bool>(
+    out: &mut alloc::vec::Vec<u8>,
+    h: &[u8],
+    from: usize,
+    to: usize,
+) -> Option<usize> {
+    assert!(from <= to && to <= h.len());
+    #[cfg(target_arch = "x86_64")]
+    if AVX2 {
+        let n = to - from;
+        out.reserve(n);
+        let len = out.len();
+        // SAFETY: `reserve` made `out[len..len + n]` spare capacity, a `Vec` of its own
+        // apart from `h`; AVX2 is present (see `masks`). The copy writes all `n` bytes,
+        // so they are initialised before `set_len`.
+        unsafe {
+            let last = avx2::copy_rfind_angle(h, from, to, out.as_mut_ptr().add(len));
+            out.set_len(len + n);
+            return last;
+        }
+    }
+    crate::replace::extend(out, &h[from..to]);
+    rfind_angle::<false>(h, from, to)
+}
+
 /// How many windows [`run_state`] and [`gt_near`] read at most: they look 256 bytes
 /// away at most, where an answer nearly always lies on real HTML (a long `title`
 /// attribute, a few words of text between two links).
@@ -335,6 +366,72 @@ mod avx2 {
             .map(|i| from + i)
     }
 
+    /// Copies `h[from..to]` to `dst` and returns the last `<` or `>` among those
+    /// bytes, 64 bytes a round forward: the round's two loads serve the store and the
+    /// test, and the start of the last round that held either byte is kept.
+    ///
+    /// # Safety
+    ///
+    /// `dst .. dst + (to - from)` must be valid for writes and apart from `h`, and the
+    /// processor must have AVX2.
+    #[cfg(feature = "alloc")]
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn copy_rfind_angle(
+        h: &[u8],
+        from: usize,
+        to: usize,
+        dst: *mut u8,
+    ) -> Option<usize> {
+        assert!(from <= to && to <= h.len());
+        let p = h.as_ptr();
+        let mut i = from;
+        let mut last = None;
+        while i + 64 <= to {
+            // SAFETY: `p + i .. p + i + 64` lies in `h[from..to]`, and
+            // `dst + i - from .. dst + i - from + 64` in what the caller makes writable.
+            let any = unsafe {
+                let (a, b) = (
+                    _mm256_loadu_si256(p.add(i).cast()),
+                    _mm256_loadu_si256(p.add(i + 32).cast()),
+                );
+                _mm256_storeu_si256(dst.add(i - from).cast(), a);
+                _mm256_storeu_si256(dst.add(i - from + 32).cast(), b);
+                _mm256_or_si256(angles(a), angles(b))
+            };
+            if _mm256_testz_si256(any, any) == 0 {
+                last = Some(i);
+            }
+            i += 64;
+        }
+        if to - from < 64 {
+            // SAFETY: as above, for the `to - from < 64` bytes.
+            unsafe { core::ptr::copy_nonoverlapping(p.add(from), dst, to - from) };
+            return h[from..to]
+                .iter()
+                .rposition(|&x| x | 2 == b'>')
+                .map(|k| from + k);
+        }
+        // The last bytes: one round over the 64 before `to`, overlapping those done,
+        // its test cut at `i`.
+        // SAFETY: `p + to - 64 .. p + to` lies in `h[from..to]`, and
+        // `dst + to - 64 - from .. dst + to - from` in what the caller makes writable.
+        let m = unsafe {
+            let (a, b) = (
+                _mm256_loadu_si256(p.add(to - 64).cast()),
+                _mm256_loadu_si256(p.add(to - 32).cast()),
+            );
+            _mm256_storeu_si256(dst.add(to - 64 - from).cast(), a);
+            _mm256_storeu_si256(dst.add(to - 32 - from).cast(), b);
+            let bits = |v| _mm256_movemask_epi8(angles(v)) as u32;
+            u64::from(bits(a)) | u64::from(bits(b)) << 32
+        } & (!0u64).checked_shl((64 - (to - i)) as u32).unwrap_or(0);
+        if m != 0 {
+            return Some(to - 1 - m.leading_zeros() as usize);
+        }
+        // SAFETY: the round at `b` read `p + b .. p + b + 64`, within `h`.
+        last.map(|b| b + 63 - unsafe { angles64(p.add(b)) }.leading_zeros() as usize)
+    }
+
     /// The masks of `a`, and of `b` when given (else 0), in the 32 bytes at `p`.
     ///
     /// # Safety
@@ -425,7 +522,8 @@ mod tests {
     }
 
     /// `rfind_angle` finds the last `<` or `>` of every span, with and without AVX2,
-    /// among bytes one bit away from them (`=`, `?`, `:`, `\xbc`, `\xbe`).
+    /// among bytes one bit away from them (`=`, `?`, `:`, `\xbc`, `\xbe`); so does
+    /// `extend_rfind_angle`, which also appends the span's bytes.
     #[test]
     fn rfind_angle_agrees_with_naive_on_every_span() {
         let avx2 = avx2();
@@ -449,6 +547,19 @@ mod tests {
                     if avx2 {
                         let got = rfind_angle::<true>(&h, from, to);
                         assert_eq!(got, want, "avx2 {len} {from} {to}");
+                    }
+                    #[cfg(feature = "alloc")]
+                    for with_avx2 in [false, avx2] {
+                        // Appends after what `out` holds, and answers as `rfind_angle`.
+                        let mut out = b"xyz".to_vec();
+                        let got = if with_avx2 {
+                            extend_rfind_angle::<true>(&mut out, &h, from, to)
+                        } else {
+                            extend_rfind_angle::<false>(&mut out, &h, from, to)
+                        };
+                        assert_eq!(got, want, "extend, avx2 {with_avx2}: {len} {from} {to}");
+                        assert_eq!(out[..3], *b"xyz");
+                        assert_eq!(out[3..], h[from..to], "{with_avx2} {len} {from} {to}");
                     }
                     if want.is_some() {
                         found += 1;

@@ -1011,6 +1011,44 @@ impl Scanner {
         }
     }
 
+    /// For a driver that only inserts before group 4 and writes to a `Vec`, in place of
+    /// [`Scanner::pending`] without `exact_start` in the seek phase: appends `h[done..]`
+    /// up to where the scanner stands to `out` (nothing before it is kept then) and
+    /// returns that offset, bringing the run state up to it in the same pass over the
+    /// bytes (see [`probe::extend_rfind_angle`]). `None`, with nothing done, outside
+    /// the seek phase or when the run state is up to date.
+    #[cfg(feature = "alloc")]
+    pub(crate) fn pending_writing(
+        &mut self,
+        h: &[u8],
+        done: usize,
+        out: &mut alloc::vec::Vec<u8>,
+    ) -> Option<usize> {
+        let to = self.pos.min(h.len());
+        let from = self.checked;
+        if self.phase != Phase::Seek || from >= to || done > from {
+            return None;
+        }
+        if done < from {
+            crate::replace::extend(out, &h[done..from]);
+        }
+        #[cfg(target_arch = "x86_64")]
+        let last = if self.avx2_step() {
+            probe::extend_rfind_angle::<true>(out, h, from, to)
+        } else {
+            probe::extend_rfind_angle::<false>(out, h, from, to)
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let last = probe::extend_rfind_angle::<false>(out, h, from, to);
+        work!(self, to - last.unwrap_or(from));
+        // As `track_open`.
+        if let Some(i) = last {
+            self.open = (h[i] == b'<').then_some(i);
+        }
+        self.checked = to;
+        Some(to)
+    }
+
     /// Moves the window `k` bytes on: the caller dropped its first `k` bytes. Offsets
     /// before `k` that the caller chose not to keep (a run's start, when it only
     /// inserts before group 4) are clamped to 0.

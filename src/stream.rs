@@ -358,6 +358,14 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
                     break;
                 }
                 Step::NeedMore => {
+                    // Inserting into a `Vec`: in the seek phase nothing decided is
+                    // kept, and the bytes are written as the run state is read.
+                    if let (Plan::Insert(_), Some(out)) = (&plan, self.sink.as_vec_mut()) {
+                        if let Some(end) = self.scanner.pending_writing(window, done, out) {
+                            done = end;
+                            break;
+                        }
+                    }
                     let p = self
                         .scanner
                         .pending(window, matches!(plan, Plan::Replace(_)));
