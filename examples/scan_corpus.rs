@@ -5,7 +5,8 @@
 //!     cargo run --release --example scan_corpus -- 20 text-no-lt   # a 1 MB adversarial shape
 //!
 //! With `STREAM=1` it rewrites (`absolutize`) through a `Rewriter` in 4 KiB chunks
-//! instead, with `ABSOLUTIZE=1` in one call per input.
+//! instead (`CHUNK=n` for chunks of `n` bytes: small chunks bring out the cost of
+//! each), with `ABSOLUTIZE=1` in one call per input.
 
 #[path = "../tests/support/shapes.rs"]
 mod shapes;
@@ -34,6 +35,7 @@ fn main() {
     let mut n = 0;
     let stream = std::env::var_os("STREAM").is_some();
     let one_shot = std::env::var_os("ABSOLUTIZE").is_some();
+    let chunk: usize = std::env::var("CHUNK").map_or(4096, |s| s.parse().expect("CHUNK: a number"));
     let base = rootrel::Base::parse("https://go.dev").unwrap();
     let mut out = Vec::new();
     for _ in 0..rounds {
@@ -41,7 +43,7 @@ fn main() {
             if stream {
                 out.clear();
                 let mut rw = rootrel::Rewriter::new(&base, &mut out);
-                for c in p.chunks(4096) {
+                for c in p.chunks(chunk) {
                     rw.write(c).unwrap();
                 }
                 rw.end().unwrap();
