@@ -323,7 +323,9 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
     fn drive_in_place(&mut self, chunk: &[u8]) {
         debug_assert!(self.buf.is_empty());
         let keep = self.drive_chunk(chunk, false);
-        extend(&mut self.buf, &chunk[keep..]);
+        if keep < chunk.len() {
+            extend(&mut self.buf, &chunk[keep..]);
+        }
     }
 
     /// Appends `more` to the held bytes, scans them all and holds their undecided tail.
