@@ -507,6 +507,9 @@ pub(crate) struct Scanner {
     /// Matches made by [`Scanner::quick_batch`] (unit tests only).
     #[cfg(test)]
     quick: usize,
+    /// Bytes written by [`Scanner::pending_writing`] (unit tests only).
+    #[cfg(test)]
+    pub(crate) written: usize,
 }
 
 impl Scanner {
@@ -521,6 +524,8 @@ impl Scanner {
             work: 0,
             #[cfg(test)]
             quick: 0,
+            #[cfg(test)]
+            written: 0,
         }
     }
 
@@ -1046,6 +1051,10 @@ impl Scanner {
             self.open = (h[i] == b'<').then_some(i);
         }
         self.checked = to;
+        #[cfg(test)]
+        {
+            self.written += to - done;
+        }
         Some(to)
     }
 

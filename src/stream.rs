@@ -561,3 +561,61 @@ mod io {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::vec::Vec;
+
+    use super::*;
+    use crate::Base;
+
+    /// Inserting into a `Vec`, the bytes up to a chunk's end are written in the pass
+    /// that brings the run state there up to date (`Scanner::pending_writing`); into
+    /// any other sink they go the general way. The output is the same.
+    #[test]
+    fn chunk_ends_into_a_vec_are_written_in_one_pass() {
+        // A link every 12 KB, between paragraphs and between scripts with no `<` or
+        // `>` in them, so that most chunks hold no link and many no angle bracket.
+        let mut h = Vec::new();
+        for i in 0..40 {
+            h.extend_from_slice(b"<p class=\"text\">");
+            h.extend_from_slice(&b"Lorem ipsum dolor sit amet. ".repeat(200 + i));
+            h.extend_from_slice(b"</p><script>");
+            h.extend_from_slice(&b"var x = f(a, b) + 1; ".repeat(300));
+            h.extend_from_slice(b"</script><a href=\"/page\">page</a>\n");
+        }
+        let base = Base::parse("https://go.dev").unwrap();
+        let want = crate::absolutize(&h, &base).into_owned();
+        for size in [4096, 1000, 65536] {
+            let mut out = Vec::new();
+            let mut rw = Rewriter::new(&base, &mut out);
+            for c in h.chunks(size) {
+                rw.write(c).unwrap();
+            }
+            let written = rw.scanner.written;
+            let (_, stats) = rw.finish().unwrap();
+            assert_eq!(stats.matches, 40);
+            assert_eq!(out, want, "chunks of {size}");
+            // The rest: the bytes before each link in its chunk, written with the link
+            // (most of the bytes in 64 KiB chunks, which hold five links each).
+            if size <= 4096 {
+                assert!(
+                    written > h.len() * 3 / 4,
+                    "{size}: {written} of {}",
+                    h.len()
+                );
+            } else {
+                assert!(written > 0);
+            }
+
+            let mut to_closure = Vec::new();
+            let mut rw = Rewriter::new(&base, |b: &[u8]| to_closure.extend_from_slice(b));
+            for c in h.chunks(size) {
+                rw.write(c).unwrap();
+            }
+            assert_eq!(rw.scanner.written, 0);
+            let _ = rw.end().unwrap(); // the closure, done with
+            assert_eq!(to_closure, want, "chunks of {size}, into a closure");
+        }
+    }
+}
