@@ -508,7 +508,7 @@ pub(crate) struct Scanner {
     #[cfg(test)]
     quick: usize,
     /// Bytes written by [`Scanner::pending_writing`] (unit tests only).
-    #[cfg(test)]
+    #[cfg(all(test, feature = "alloc"))]
     pub(crate) written: usize,
 }
 
@@ -524,7 +524,7 @@ impl Scanner {
             work: 0,
             #[cfg(test)]
             quick: 0,
-            #[cfg(test)]
+            #[cfg(all(test, feature = "alloc"))]
             written: 0,
         }
     }
