@@ -1045,12 +1045,7 @@ impl Scanner {
         };
         #[cfg(not(target_arch = "x86_64"))]
         let last = probe::extend_rfind_angle::<false>(out, h, from, to);
-        work!(self, to - last.unwrap_or(from));
-        // As `track_open`.
-        if let Some(i) = last {
-            self.open = (h[i] == b'<').then_some(i);
-        }
-        self.checked = to;
+        self.open_from_last(h, to, last);
         #[cfg(test)]
         {
             self.written += to - done;
@@ -1116,9 +1111,16 @@ impl Scanner {
     /// and one search back finds it. Which `<` of a run is recorded decides nothing
     /// but group 1's start: a later literal lies after all of them.
     fn track_open<const AVX2: bool>(&mut self, h: &[u8], to: usize) {
-        let from = self.checked;
-        let last = probe::rfind_angle::<AVX2>(h, from, to);
-        work!(self, to - last.unwrap_or(from));
+        let last = probe::rfind_angle::<AVX2>(h, self.checked, to);
+        self.open_from_last(h, to, last);
+    }
+
+    /// Brings the run state from `checked` up to `to` from `last`, the last `<` or `>`
+    /// in `h[checked..to]` ([`track_open`](Scanner::track_open) and
+    /// [`pending_writing`](Scanner::pending_writing) find it).
+    #[inline(always)]
+    fn open_from_last(&mut self, h: &[u8], to: usize, last: Option<usize>) {
+        work!(self, to - last.unwrap_or(self.checked));
         // With neither byte, the run open at `checked`, if any, goes on.
         if let Some(i) = last {
             self.open = (h[i] == b'<').then_some(i);
