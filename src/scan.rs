@@ -169,6 +169,17 @@ struct Pairs {
 }
 
 impl Pairs {
+    /// No pair at hand, and none searched for from `at` on.
+    #[inline(always)]
+    fn none_at(at: usize) -> Pairs {
+        Pairs {
+            base: at,
+            mask: 0,
+            scanned: at,
+            tails: false,
+        }
+    }
+
     /// Drops the pairs whose `=` lies before `min_eq`.
     #[inline(always)]
     fn drop_before(&mut self, min_eq: usize) {
@@ -272,12 +283,7 @@ impl Literals {
             engine: Engine::detect(),
             at: 0,
             hit: None,
-            pairs: Pairs {
-                base: 0,
-                mask: 0,
-                scanned: 0,
-                tails: false,
-            },
+            pairs: Pairs::none_at(0),
             copy: CopyTo {
                 dst: 0,
                 floor: 0,
@@ -435,12 +441,7 @@ impl Literals {
         };
         // Forget the block at hand: the search resumes at `at`, a few bytes back at
         // most, since no literal starts in `[pos, at)` but `hit`.
-        self.pairs = Pairs {
-            base: self.at,
-            mask: 0,
-            scanned: self.at,
-            tails: false,
-        };
+        self.pairs = Pairs::none_at(self.at);
     }
 }
 
