@@ -11,7 +11,7 @@
 //!     ROOTREL_CORPUS=../shared/corpus/real cargo bench
 //!     cargo bench -- seed          # one group
 
-#[path = "engines.rs"]
+#[path = "support/engines.rs"]
 mod engines;
 #[path = "../tests/support/shapes.rs"]
 mod shapes;

@@ -9,7 +9,7 @@
 //! of milliseconds to seconds, slows the figures less. `--quick` uses fewer rounds;
 //! `--svg FILE` also draws the corpus table as a bar chart.
 
-#[path = "../benches/engines.rs"]
+#[path = "../benches/support/engines.rs"]
 mod engines;
 #[path = "../tests/support/shapes.rs"]
 mod shapes;
