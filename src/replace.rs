@@ -3,7 +3,8 @@
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
-use crate::scan::{Scanner, Step};
+use crate::literal::{Block, Engine};
+use crate::scan::{Batch, CopyTo, Scanner, Step};
 use crate::template::{self, Piece};
 use crate::{find_iter, Match};
 
@@ -90,15 +91,37 @@ impl Sink for &mut Vec<u8> {
 /// the output a few bytes further from the input, and large buffers from the allocator
 /// start at the same offset within a page.
 #[inline]
+#[allow(unsafe_code)]
 pub(crate) fn extend(v: &mut Vec<u8>, bytes: &[u8]) {
     v.reserve(bytes.len());
-    let dst = (v.as_ptr() as usize).wrapping_add(v.len());
-    if just_after(dst, bytes.as_ptr() as usize) {
-        for piece in bytes.chunks(1024) {
-            v.extend_from_slice(piece);
+    let len = v.len();
+    // SAFETY: `reserve` made room for `bytes` after `len`, and `v` does not overlap
+    // `bytes` (one is borrowed mutably, the other shared); they are then written.
+    unsafe {
+        copy_spare(bytes, v.as_mut_ptr().add(len));
+        v.set_len(len + bytes.len());
+    }
+}
+
+/// Copies `bytes` to `dst` as [`extend`] does: in 1 KiB pieces when `dst` lies just
+/// after `bytes` modulo 4096.
+///
+/// # Safety
+///
+/// `dst .. dst + bytes.len()` must be valid for writes and apart from `bytes`.
+#[inline]
+#[allow(unsafe_code)]
+unsafe fn copy_spare(bytes: &[u8], dst: *mut u8) {
+    if just_after(dst as usize, bytes.as_ptr() as usize) {
+        for (i, piece) in bytes.chunks(1024).enumerate() {
+            // SAFETY: the caller's promise, for a part of `bytes`.
+            unsafe {
+                core::ptr::copy_nonoverlapping(piece.as_ptr(), dst.add(i * 1024), piece.len())
+            };
         }
     } else {
-        v.extend_from_slice(bytes);
+        // SAFETY: the caller's promise.
+        unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), dst, bytes.len()) };
     }
 }
 
@@ -488,7 +511,9 @@ fn insert_all_cow<'h>(h: &'h [u8], ins: &[u8]) -> Cow<'h, [u8]> {
 /// straight to its place in `out` ([`Scanner::copy_to`]), so that they are read
 /// from memory once, not once to scan and again to copy. What the search did not
 /// write (the last bytes, the bytes after a jump, the block a match was decided in,
-/// which an insertion moves) is copied here.
+/// which an insertion moves) is copied here. The matches are made by the scanner's
+/// quick path, [`INSERT_BATCH`] at a time, with the insertions written as they come
+/// ([`Inserting`]), and by the general step where the quick rule does not decide.
 #[allow(unsafe_code)]
 fn insert_all(
     h: &[u8],
@@ -497,67 +522,174 @@ fn insert_all(
     mut first: Option<Match>,
     out: &mut Vec<u8>,
 ) -> usize {
-    // INVARIANT: `out[off + i] == h[i]` for `i < done` since the last insertion, and
-    // `out.len() == off + done`; `out.capacity() >= off + h.len()`.
-    let mut off = out.len();
-    let mut done = 0;
-    let mut n = 0;
-    out.reserve(h.len());
-    // Offsets whose bytes are already at `out[off + i]`, beyond `out.len()`.
-    let mut copied = 0..0;
+    // A batch makes room for a few KB of insertions at most.
+    let batch = (4096 / ins.len().max(1)).clamp(1, INSERT_BATCH);
+    let mut w = Inserting {
+        ins,
+        base: out.as_mut_ptr(),
+        cap: out.capacity(),
+        off: out.len(),
+        done: 0,
+        // SAFETY: with `limit == 0`, nothing is written through it.
+        copy: unsafe { CopyTo::new(core::ptr::null_mut(), 0, 0, 0..0) },
+        n: 0,
+        room: 0,
+    };
     loop {
+        // Room for a batch of insertions and the rest of `h`, keeping what the block
+        // search wrote past `done` (within `out`'s length, should it move).
+        let valid = w.valid();
+        // SAFETY: `out[..off + valid]` is written (`Inserting`'s invariant, and the
+        // search's run from `done` on).
+        unsafe { out.set_len(w.off + valid) };
+        out.reserve(h.len() - valid + batch * ins.len());
+        (w.base, w.cap, w.room) = (out.as_mut_ptr(), out.capacity(), batch);
+        let (dst, run) = (w.base.wrapping_add(w.off), w.copy.copied());
+        // SAFETY: `dst + done .. dst + (cap - off)` is `out`'s spare capacity past what
+        // is written, which nothing else touches until `out` is used again below, and
+        // apart from `h`. The scanner's own setting follows, so that it never keeps
+        // an address `out` may have left.
+        unsafe {
+            w.copy = CopyTo::new(dst, w.done, w.cap - w.off, run.clone());
+            scanner.copy_to(dst, w.done, w.cap - w.off, run);
+        }
         let found = match first.take() {
             Some(m) => Some(m),
             None => {
-                let dst = out.as_mut_ptr().wrapping_add(off);
-                // SAFETY: `dst + done .. dst + (capacity - off)` is `out`'s spare
-                // capacity (`out.len() == off + done`), which nothing else touches
-                // until the next `copy_to`: `out` is left alone while the scanner runs.
-                unsafe { scanner.copy_to(dst, done, out.capacity() - off, copied) };
-                match scanner.step::<true>(h) {
+                let _quick = scanner.quick_insert(h, &mut w);
+                #[cfg(test)]
+                tests::QUICK_INSERTED.with(|c| c.set(c.get() + _quick));
+                if w.room == 0 {
+                    continue;
+                }
+                // The general step, for one match, with the same setting.
+                // SAFETY: as above, until the next `copy_to`.
+                unsafe {
+                    scanner.copy_to(
+                        w.base.wrapping_add(w.off),
+                        w.done,
+                        w.cap - w.off,
+                        w.copy.copied(),
+                    )
+                };
+                let step = scanner.step::<true>(h);
+                // SAFETY: as above.
+                w.copy = unsafe {
+                    CopyTo::new(
+                        w.base.wrapping_add(w.off),
+                        w.done,
+                        w.cap - w.off,
+                        scanner.copied(),
+                    )
+                };
+                match step {
                     Step::Match(m) => Some(m),
                     Step::Done | Step::NeedMore => None,
                 }
             }
         };
-        // The bytes from `done` on that the search wrote in place.
-        let run = scanner.copied();
-        let valid = if run.start <= done && done <= run.end {
+        match found {
+            Some(m) => w.take(h, m, scanner.frontier()),
+            None => {
+                w.write_to(h, h.len());
+                // SAFETY: `out[..off + h.len()]` is written.
+                unsafe { out.set_len(w.off + h.len()) };
+                return w.n;
+            }
+        }
+    }
+}
+
+/// How many insertions [`insert_all`] makes room for at a time, at most.
+const INSERT_BATCH: usize = 64;
+
+/// The state of [`insert_all`]'s output between two matches, which the scanner's
+/// quick path also inserts into ([`Batch`]).
+///
+/// INVARIANT: `out` (at `base`, `cap` bytes) holds `h[..done]` with an insertion before
+/// each match's group 4 so far in its first `off + done` bytes, written, and
+/// `cap >= off + h.len() + room * ins.len()`; `copy` copies to `base + off`, from
+/// `done` on, up to `cap - off`.
+struct Inserting<'a> {
+    ins: &'a [u8],
+    base: *mut u8,
+    cap: usize,
+    off: usize,
+    done: usize,
+    copy: CopyTo,
+    /// Matches inserted.
+    n: usize,
+    /// How many more the capacity makes room for.
+    room: usize,
+}
+
+impl Inserting<'_> {
+    /// Where the bytes written in place end: the block search's run, when it goes on
+    /// from `done`, else `done`.
+    #[inline(always)]
+    fn valid(&self) -> usize {
+        let run = self.copy.copied();
+        if run.start <= self.done && self.done <= run.end {
             run.end
         } else {
-            done
-        };
-        let at = found.map_or(h.len(), |m| m.path().start);
-        let keep = valid.min(at);
-        // SAFETY: `out[off + done .. off + keep]` holds `h[done..keep]`, written by the
-        // block search within the capacity (the run of offsets it reports), and
-        // `out.len() == off + done` before.
-        unsafe { out.set_len(off + keep) };
-        if keep < at {
-            extend(out, &h[keep..at]);
+            self.done
+        }
+    }
+
+    /// Writes `h[done..to]` after what is written, taking what the block search
+    /// already wrote in place (its run from `done` on) and copying the rest.
+    #[inline(always)]
+    #[allow(unsafe_code)]
+    fn write_to(&mut self, h: &[u8], to: usize) {
+        let keep = self.valid().min(to);
+        if keep < to {
+            // SAFETY: `base + off + keep .. base + off + to` lies within the capacity
+            // (`to <= h.len()`), past what is read, and apart from `h`.
+            unsafe { copy_spare(&h[keep..to], self.base.wrapping_add(self.off + keep)) };
         }
         #[cfg(test)]
-        tests::DRIVER_COPIED.with(|c| c.set(c.get() + (at - keep)));
-        let Some(_) = found else {
-            return n;
+        tests::DRIVER_COPIED.with(|c| c.set(c.get() + (to - keep)));
+        self.done = to;
+    }
+}
+
+impl Batch for Inserting<'_> {
+    const COPY: bool = true;
+
+    #[inline(always)]
+    fn room(&self) -> bool {
+        self.room > 0
+    }
+
+    #[inline(always)]
+    fn find_block(&mut self, engine: Engine, h: &[u8], from: usize) -> Option<Block> {
+        self.copy.find(engine, h, from)
+    }
+
+    #[inline(always)]
+    #[allow(unsafe_code)]
+    fn take(&mut self, h: &[u8], m: Match, frontier: usize) {
+        let at = m.path().start;
+        self.write_to(h, at);
+        let ins = self.ins;
+        // SAFETY: the capacity holds `off + h.len() + ins.len()` bytes (`room > 0`), so
+        // `base + off + at .. + ins.len()` is spare capacity, apart from `ins`.
+        unsafe {
+            core::ptr::copy_nonoverlapping(ins.as_ptr(), self.base.add(self.off + at), ins.len())
         };
-        n += 1;
-        out.reserve(ins.len() + (h.len() - at));
-        out.extend_from_slice(ins);
-        off += ins.len();
-        done = at;
-        debug_assert!(out.capacity() >= off + h.len(), "the invariant's capacity");
+        self.off += ins.len();
+        self.n += 1;
+        self.room -= 1;
         // What the search read past the insertion was written where it no longer
         // belongs: write it again (at least 64 bytes, in one fixed-size copy, when the
         // search read no further and the input goes on), and tell the search where
         // its run starts.
-        let front = scanner.frontier().clamp(at, h.len());
+        let front = frontier.clamp(at, h.len());
         let src = h.as_ptr().wrapping_add(at);
-        let dst = out.as_mut_ptr().wrapping_add(off + at);
+        let dst = self.base.wrapping_add(self.off + at);
         let end = if front - at <= 64 && at + 64 <= h.len() {
-            // SAFETY: `h[at..at + 64]` is readable; `out.len() == off + at` and the
-            // capacity holds `off + h.len()` bytes, so `off + at .. off + at + 64` is
-            // spare capacity.
+            // SAFETY: `h[at..at + 64]` is readable, and `off + at .. off + at + 64` lies
+            // within the capacity of `off + h.len()` bytes, past what is written.
             unsafe { core::ptr::copy_nonoverlapping(src, dst, 64) };
             at + 64
         } else {
@@ -565,9 +697,17 @@ fn insert_all(
             unsafe { core::ptr::copy_nonoverlapping(src, dst, front - at) };
             front
         };
-        copied = at..end;
         #[cfg(test)]
         tests::DRIVER_COPIED.with(|c| c.set(c.get() + (end - at)));
+        // SAFETY: as in `insert_all`, with `off` and `done` moved on.
+        self.copy = unsafe {
+            CopyTo::new(
+                self.base.wrapping_add(self.off),
+                at,
+                self.cap - self.off,
+                at..end,
+            )
+        };
     }
 }
 
@@ -647,6 +787,8 @@ mod tests {
     std::thread_local! {
         /// Bytes `insert_all` copied itself, rather than the block search.
         pub(super) static DRIVER_COPIED: core::cell::Cell<usize> = const { core::cell::Cell::new(0) };
+        /// Matches that [`insert_all`] made through the scanner's quick path.
+        pub(super) static QUICK_INSERTED: core::cell::Cell<usize> = const { core::cell::Cell::new(0) };
     }
 
     /// `$1$2$3` + `ins` + `$4` the long way: through the groups, not an insertion.
@@ -783,23 +925,29 @@ mod tests {
             h.extend_from_slice(&b"Lorem ipsum dolor sit amet. ".repeat(60 + i % 20));
             h.extend_from_slice(b"</p><a href=\"/page\" class=\"link\">page</a>\n");
         }
-        let want = replace_matches(
-            &h,
-            find_iter(&h),
-            ByGroups(b"https://go.dev"),
-            &mut Vec::new(),
-        );
-        assert_eq!(want, 200);
+        let mut want = Vec::new();
+        let n = replace_matches(&h, find_iter(&h), ByGroups(b"https://go.dev"), &mut want);
+        assert_eq!(n, 200);
         let driver_copied = |f: &dyn Fn()| {
             DRIVER_COPIED.with(|c| c.set(0));
             f();
             DRIVER_COPIED.with(|c| c.get())
         };
         for e in engines() {
+            QUICK_INSERTED.with(|c| c.set(0));
             let copied = driver_copied(&|| {
                 let scanner = crate::scan::Scanner::with_engine(e);
-                insert_all(&h, b"https://go.dev", scanner, None, &mut Vec::new());
+                // From an empty `Vec`, which moves as it grows, batch after batch.
+                let mut got = Vec::new();
+                assert_eq!(
+                    insert_all(&h, b"https://go.dev", scanner, None, &mut got),
+                    n
+                );
+                assert!(got == want, "{e:?}");
             });
+            // The scanner's quick path makes the matches, inserting as it goes.
+            let quick = QUICK_INSERTED.with(|c| c.get());
+            assert!(quick >= 190, "{e:?}: {quick} of 200 by the quick path");
             if e == crate::literal::Engine::Portable {
                 // It reads only `=` bytes: every byte is copied by the driver.
                 assert_eq!(copied, h.len());

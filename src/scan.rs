@@ -236,12 +236,72 @@ impl Pairs {
 /// See [`Scanner::copy_to`]. The destination is kept as an address (0: nowhere), so
 /// that the scanner stays `Send` and `Sync`.
 #[derive(Clone, Debug)]
-struct CopyTo {
+pub(crate) struct CopyTo {
     dst: usize,
     floor: usize,
     limit: usize,
     /// Offsets whose bytes are at `dst + offset`: one run.
     copied: core::ops::Range<usize>,
+}
+
+impl CopyTo {
+    /// Copying to `dst + i` the blocks at offsets `i >= floor` that end by `limit`,
+    /// `copied` being the run of offsets already at `dst + offset`.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Scanner::copy_to`], for as long as [`CopyTo::find`] is called: `dst +
+    /// floor .. dst + limit` valid for writes, not read or written by anything else,
+    /// and apart from any haystack searched.
+    #[cfg_attr(not(feature = "alloc"), allow(dead_code))]
+    #[allow(unsafe_code)]
+    pub(crate) unsafe fn new(
+        dst: *mut u8,
+        floor: usize,
+        limit: usize,
+        copied: core::ops::Range<usize>,
+    ) -> CopyTo {
+        CopyTo {
+            dst: dst.expose_provenance(),
+            floor,
+            limit,
+            copied,
+        }
+    }
+
+    /// The run of offsets whose bytes are at `dst + offset`.
+    #[cfg_attr(not(feature = "alloc"), allow(dead_code))]
+    pub(crate) fn copied(&self) -> core::ops::Range<usize> {
+        self.copied.clone()
+    }
+
+    /// The block search of `engine` from `from`, copying the blocks it reads as
+    /// [`Scanner::copy_to`] set up: the run of offsets copied goes on from `from` when
+    /// it reaches that far, or after the bytes the search skipped since, copied first;
+    /// otherwise it starts again at `from`.
+    #[inline(always)]
+    #[allow(unsafe_code)]
+    pub(crate) fn find(&mut self, engine: Engine, h: &[u8], from: usize) -> Option<Block> {
+        let c = self;
+        let from = from.max(1);
+        if from < c.floor || from >= c.limit || engine == Engine::Portable {
+            return engine.find_block(h, from);
+        }
+        let dst = core::ptr::with_exposed_provenance_mut::<u8>(c.dst);
+        if !(c.copied.start <= from && from <= c.copied.end) {
+            if c.floor <= c.copied.end && c.copied.end < from && from <= h.len() {
+                // SAFETY: `c.floor <= copied.end < from < c.limit`: `copy_to`'s caller
+                // keeps `dst + floor .. dst + limit` valid for writes, apart from `h`.
+                unsafe { crate::literal::copy_skipped(h, dst, c.copied.end..from) };
+            } else {
+                c.copied = from..from;
+            }
+        }
+        // SAFETY: as above, `floor <= from`.
+        let (b, to) = unsafe { engine.find_block_copying(h, from, dst, c.limit) };
+        c.copied.end = c.copied.end.max(to);
+        b
+    }
 }
 
 /// The length of the longest suffix of `tail`, 4 bytes at most, that begins `href=` or
@@ -385,32 +445,11 @@ impl Literals {
         self.pairs.found(found, h, from, work)
     }
 
-    /// The block search, copying the blocks it reads as [`Scanner::copy_to`] set up:
-    /// the run of offsets copied goes on from `from` when it reaches that far, or
-    /// after the bytes the search skipped since, copied first; otherwise it starts
-    /// again at `from`.
+    /// The block search, copying the blocks it reads as [`Scanner::copy_to`] set up
+    /// (see [`CopyTo::find`]).
     #[inline(never)]
-    #[allow(unsafe_code)]
     fn find_copying(&mut self, h: &[u8], from: usize) -> Option<Block> {
-        let c = &mut self.copy;
-        let from = from.max(1);
-        if from < c.floor || from >= c.limit || self.engine == Engine::Portable {
-            return self.engine.find_block(h, from);
-        }
-        let dst = core::ptr::with_exposed_provenance_mut::<u8>(c.dst);
-        if !(c.copied.start <= from && from <= c.copied.end) {
-            if c.floor <= c.copied.end && c.copied.end < from && from <= h.len() {
-                // SAFETY: `c.floor <= copied.end < from < c.limit`: `copy_to`'s caller
-                // keeps `dst + floor .. dst + limit` valid for writes, apart from `h`.
-                unsafe { crate::literal::copy_skipped(h, dst, c.copied.end..from) };
-            } else {
-                c.copied = from..from;
-            }
-        }
-        // SAFETY: as above, `floor <= from`.
-        let (b, to) = unsafe { self.engine.find_block_copying(h, from, dst, c.limit) };
-        c.copied.end = c.copied.end.max(to);
-        b
+        self.copy.find(self.engine, h, from)
     }
 
     /// How far a search that decides a match at `decided` may read in `len` bytes: a
@@ -513,6 +552,50 @@ pub(crate) struct Scanner {
     pub(crate) written: usize,
 }
 
+/// Where the quick path ([`Scanner::quick_batch`]) puts the matches it makes, and how
+/// its block search reads.
+pub(crate) trait Batch {
+    /// Whether the block search copies the blocks it reads to the output (as
+    /// [`Scanner::copy_to`] would have it): it then reads no further than the `>` that
+    /// decides a match, since what it reads past the match must be copied again after
+    /// the insertion.
+    const COPY: bool;
+    /// Whether the batch takes another match.
+    fn room(&self) -> bool;
+    /// The block search of `engine` from `from` in `h` ([`Engine::find_block`]).
+    fn find_block(&mut self, engine: Engine, h: &[u8], from: usize) -> Option<Block>;
+    /// Takes the match `m` of `h`; the block search has read up to `frontier`.
+    fn take(&mut self, h: &[u8], m: Match, frontier: usize);
+}
+
+/// The slice driver's batch: matches into slots.
+struct Slots<'a> {
+    out: &'a mut [Match],
+    n: usize,
+}
+
+impl Batch for Slots<'_> {
+    const COPY: bool = false;
+
+    #[inline(always)]
+    fn room(&self) -> bool {
+        self.n < self.out.len()
+    }
+
+    #[inline(always)]
+    fn find_block(&mut self, engine: Engine, h: &[u8], from: usize) -> Option<Block> {
+        engine.find_block(h, from)
+    }
+
+    #[inline(always)]
+    fn take(&mut self, _: &[u8], m: Match, _: usize) {
+        if let Some(slot) = self.out.get_mut(self.n) {
+            *slot = m;
+            self.n += 1;
+        }
+    }
+}
+
 impl Scanner {
     pub(crate) fn new() -> Scanner {
         Scanner {
@@ -558,12 +641,8 @@ impl Scanner {
         limit: usize,
         copied: core::ops::Range<usize>,
     ) {
-        self.lits.copy = CopyTo {
-            dst: dst.expose_provenance(),
-            floor,
-            limit,
-            copied,
-        };
+        // SAFETY: the caller's promise, passed on.
+        self.lits.copy = unsafe { CopyTo::new(dst, floor, limit, copied) };
     }
 
     /// The run of offsets whose bytes are at the `dst` of [`Scanner::copy_to`].
@@ -638,7 +717,13 @@ impl Scanner {
     fn batch_impl<const AVX2: bool>(&mut self, h: &[u8], out: &mut [Match]) -> (usize, bool) {
         let mut n = 0;
         loop {
-            n += self.quick_batch::<AVX2>(h, &mut out[n..]);
+            n += self.quick_batch::<AVX2, _>(
+                h,
+                &mut Slots {
+                    out: &mut out[n..],
+                    n: 0,
+                },
+            );
             let Some(slot) = out.get_mut(n) else {
                 return (n, false);
             };
@@ -651,17 +736,41 @@ impl Scanner {
         }
     }
 
-    /// The slice driver's quick path: the seek phase of [`Scanner::step`] (with `eof`)
-    /// for as long as [`Scanner::quick_match`] decides each valid candidate, with the
-    /// scanner's state in local variables rather than read and written back at each
-    /// match. Fills `out` from its start and returns how many matches it made. It stops
-    /// at the first valid candidate that the quick rule does not decide, which it hands
+    /// The one-shot insertion driver's quick path: [`Scanner::quick_batch`] with a
+    /// block search that copies what it reads to the output, and each match inserted
+    /// there as it is made ([`Batch::take`]). Returns how many matches it made. The
+    /// scanner's own [`Scanner::copy_to`] setting is neither used nor changed.
+    #[cfg(feature = "alloc")]
+    pub(crate) fn quick_insert<B: Batch>(&mut self, h: &[u8], b: &mut B) -> usize {
+        #[cfg(target_arch = "x86_64")]
+        if self.avx2_step() {
+            #[target_feature(enable = "avx2")]
+            fn run<B: Batch>(s: &mut Scanner, h: &[u8], b: &mut B) -> usize {
+                s.quick_batch::<true, B>(h, b)
+            }
+            // SAFETY: `Engine::Avx2` is only chosen after
+            // `is_x86_feature_detected!("avx2")`.
+            #[allow(unsafe_code)]
+            return unsafe { run(self, h, b) };
+        }
+        self.quick_batch::<false, B>(h, b)
+    }
+
+    /// The quick path: the seek phase of [`Scanner::step`] (with `eof`) for as long as
+    /// [`Scanner::quick_match`] decides each valid candidate, with the scanner's state in
+    /// local variables rather than read and written back at each match. Hands each
+    /// match to `b` and returns how many it made. It stops when `b` has no more room, at
+    /// the first valid candidate that the quick rule does not decide, which it hands
     /// back to the pair search (`Literals::hit`) for the general step to take up, or
     /// when the pairs run out; it leaves the state as the general step would have, step
-    /// for step.
+    /// for step (with `B::COPY`, as the general step with [`Scanner::copy_to`] set as
+    /// `b` searches).
     #[inline(always)]
-    fn quick_batch<const AVX2: bool>(&mut self, h: &[u8], out: &mut [Match]) -> usize {
-        if self.phase != Phase::Seek || self.lits.hit.is_some() || self.lits.copy.dst != 0 {
+    fn quick_batch<const AVX2: bool, B: Batch>(&mut self, h: &[u8], b: &mut B) -> usize {
+        if self.phase != Phase::Seek
+            || self.lits.hit.is_some()
+            || (!B::COPY && self.lits.copy.dst != 0)
+        {
             return 0;
         }
         let (mut pos, mut checked, mut open) = (self.pos, self.checked, self.open);
@@ -669,7 +778,7 @@ impl Scanner {
         let mut hit = None;
         let mut n = 0;
         work_counter!(self, work);
-        while let Some(slot) = out.get_mut(n) {
+        while b.room() {
             // `Literals::next` from `pos`.
             at = at.max(pos);
             let min_eq = at + 3;
@@ -677,7 +786,7 @@ impl Scanner {
             if pairs.mask == 0 {
                 // `Literals::refill`.
                 let from = pairs.scanned.max(min_eq);
-                if pairs.found(engine.find_block(h, from), h, from, work) {
+                if pairs.found(b.find_block(engine, h, from), h, from, work) {
                     continue;
                 }
                 break;
@@ -723,9 +832,11 @@ impl Scanner {
                     if pairs.mask != 0 {
                         break 'quick None;
                     }
-                    // The block search goes on now, as the next search would.
+                    // The block search goes on now, as the next search would (a
+                    // copying one no further than `gt`: `Literals::read_to`).
                     let from = pairs.scanned;
-                    pairs.found(engine.find_block(h, from), h, from, work);
+                    let h = &h[..if B::COPY { gt } else { h.len() }];
+                    pairs.found(b.find_block(engine, h, from), h, from, work);
                     if !pairs.none_before(gt) {
                         break 'quick None;
                     }
@@ -741,7 +852,7 @@ impl Scanner {
             let m = Match::new(start.min(attr), attr, quote, path);
             let resume = m.end().max(gt);
             (pos, checked, open) = (resume, resume, None);
-            *slot = m;
+            b.take(h, m, pairs.scanned);
             n += 1;
         }
         (self.pos, self.checked, self.open) = (pos, checked, open);
