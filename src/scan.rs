@@ -37,7 +37,10 @@
 //! ([`Scanner::quick_match`]); otherwise it takes the general way above. The slice
 //! driver runs that quick rule in a loop of its own ([`Scanner::quick_batch`]), the
 //! scanner's state in local variables for as long as the rule decides, and hands the
-//! first candidate it does not decide back to the general step.
+//! first candidate it does not decide back to the general step. The one-shot insertion
+//! into a `Vec` runs the same loop ([`Scanner::quick_insert`]), with a block search
+//! that copies what it reads to the output and each insertion written as its match is
+//! made.
 //!
 //! The scanner is resumable: [`Scanner::step`] works on a window of input and, unless
 //! told the window reaches the end of the input (`eof`), says [`Step::NeedMore`] when
