@@ -556,9 +556,10 @@ fn insert_all(
         let found = match first.take() {
             Some(m) => Some(m),
             None => {
-                let _quick = scanner.quick_insert(h, &mut w);
+                let _made = w.n;
+                scanner.quick_insert(h, &mut w);
                 #[cfg(test)]
-                tests::QUICK_INSERTED.with(|c| c.set(c.get() + _quick));
+                tests::QUICK_INSERTED.with(|c| c.set(c.get() + (w.n - _made)));
                 if w.room == 0 {
                     continue;
                 }
@@ -914,6 +915,19 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_long_insertion_makes_room_for_few_at_a_time() {
+        // Ten links and an insertion of 64 KiB: `insert_all` makes room for one at a
+        // time, not for a batch of 64 (4 MiB).
+        let h = b"<a href=/x>y</a> ".repeat(10);
+        let ins = std::vec![b'i'; 64 << 10];
+        let mut out = Vec::new();
+        assert_eq!(insert_all(&h, &ins, Scanner::new(), None, &mut out), 10);
+        assert_eq!(out.len(), h.len() + 10 * ins.len());
+        let bound = 2 * out.len() + 3 * ins.len();
+        assert!(out.capacity() < bound, "{} >= {bound}", out.capacity());
     }
 
     #[test]

@@ -741,22 +741,22 @@ impl Scanner {
 
     /// The one-shot insertion driver's quick path: [`Scanner::quick_batch`] with a
     /// block search that copies what it reads to the output, and each match inserted
-    /// there as it is made ([`Batch::take`]). Returns how many matches it made. The
-    /// scanner's own [`Scanner::copy_to`] setting is neither used nor changed.
+    /// there as it is made ([`Batch::take`]). The scanner's own [`Scanner::copy_to`]
+    /// setting is neither used nor changed.
     #[cfg(feature = "alloc")]
-    pub(crate) fn quick_insert<B: Batch>(&mut self, h: &[u8], b: &mut B) -> usize {
+    pub(crate) fn quick_insert<B: Batch>(&mut self, h: &[u8], b: &mut B) {
         #[cfg(target_arch = "x86_64")]
         if self.avx2_step() {
             #[target_feature(enable = "avx2")]
-            fn run<B: Batch>(s: &mut Scanner, h: &[u8], b: &mut B) -> usize {
-                s.quick_batch::<true, B>(h, b)
+            fn run<B: Batch>(s: &mut Scanner, h: &[u8], b: &mut B) {
+                s.quick_batch::<true, B>(h, b);
             }
             // SAFETY: `Engine::Avx2` is only chosen after
             // `is_x86_feature_detected!("avx2")`.
             #[allow(unsafe_code)]
             return unsafe { run(self, h, b) };
         }
-        self.quick_batch::<false, B>(h, b)
+        self.quick_batch::<false, B>(h, b);
     }
 
     /// The quick path: the seek phase of [`Scanner::step`] (with `eof`) for as long as
