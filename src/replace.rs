@@ -545,10 +545,11 @@ fn insert_all(
         out.reserve(h.len() - valid + batch * ins.len());
         (w.base, w.cap, w.room) = (out.as_mut_ptr(), out.capacity(), batch);
         let (dst, run) = (w.base.wrapping_add(w.off), w.copy.copied());
-        // SAFETY: `dst + done .. dst + (cap - off)` is `out`'s spare capacity past what
-        // is written, which nothing else touches until `out` is used again below, and
-        // apart from `h`. The scanner's own setting follows, so that it never keeps
-        // an address `out` may have left.
+        // SAFETY: `dst + done .. dst + (cap - off)` lies in `out`'s buffer, past the
+        // bytes written for good (up to `off + done`); no reference into it is held
+        // while the scanner and `w` write there, `out` is not used until below, and
+        // it is apart from `h`. The scanner's own setting follows, so that it never
+        // keeps an address `out` may have left.
         unsafe {
             w.copy = CopyTo::new(dst, w.done, w.cap - w.off, run.clone());
             scanner.copy_to(dst, w.done, w.cap - w.off, run);
