@@ -270,14 +270,13 @@ fn main() {
     let row = |name: &str, a: &str, b: &str, goal: Option<f64>| {
         let r = mbps(a) / mbps(b);
         let (a, b) = (job(a), job(b));
-        let mut paired: Vec<f64> = b
-            .rounds
-            .iter()
-            .zip(&a.rounds)
-            .map(|(tb, ta)| (tb / b.bytes as f64) / (ta / a.bytes as f64))
-            .collect();
-        paired.sort_by(f64::total_cmp);
-        let m = paired[paired.len() / 2];
+        let m = median(
+            b.rounds
+                .iter()
+                .zip(&a.rounds)
+                .map(|(tb, ta)| (tb / b.bytes as f64) / (ta / a.bytes as f64))
+                .collect(),
+        );
         let goal = match goal {
             Some(g) => format!("≥ {g}× {}", if r >= g { "✓" } else { "✗" }),
             None => String::new(),
@@ -409,9 +408,8 @@ fn main() {
             ratios.push(b / s);
         }
     }
-    for ((name, smalls, big), (ts, tb, mut ratios)) in inputs.iter().zip(times) {
-        ratios.sort_by(f64::total_cmp);
-        let ratio = ratios[ratios.len() / 2];
+    for ((name, smalls, big), (ts, tb, ratios)) in inputs.iter().zip(times) {
+        let ratio = median(ratios);
         let (ms, mb) = (
             smalls[0].len() as f64 / ts / 1e6,
             big.len() as f64 / tb / 1e6,
@@ -422,6 +420,12 @@ fn main() {
             if ok { "✓" } else { "✗" }
         );
     }
+}
+
+/// The median of `v` (the upper one of an even count).
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
 }
 
 /// A horizontal bar chart, log scale, one bar per engine, rootrel's bars highlighted.

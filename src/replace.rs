@@ -544,15 +544,12 @@ fn insert_all(
         unsafe { out.set_len(w.off + valid) };
         out.reserve(h.len() - valid + batch * ins.len());
         (w.base, w.cap, w.room) = (out.as_mut_ptr(), out.capacity(), batch);
-        let (dst, run) = (w.base.wrapping_add(w.off), w.copy.copied());
-        // SAFETY: `dst + done .. dst + (cap - off)` lies in `out`'s buffer, past the
-        // bytes written for good (up to `off + done`); no reference into it is held
-        // while the scanner and `w` write there, `out` is not used until below, and
-        // it is apart from `h`. The scanner's own setting follows, so that it never
-        // keeps an address `out` may have left.
+        // SAFETY: `base` and `cap` are `out`'s buffer, which is not used until below.
+        // The scanner's own setting follows, so that it never keeps an address `out`
+        // may have left.
         unsafe {
-            w.copy = CopyTo::new(dst, w.done, w.cap - w.off, run.clone());
-            scanner.copy_to(dst, w.done, w.cap - w.off, run);
+            w.copy_from(w.copy.copied());
+            w.set(&mut scanner);
         }
         let found = match first.take() {
             Some(m) => Some(m),
@@ -565,25 +562,11 @@ fn insert_all(
                     continue;
                 }
                 // The general step, for one match, with the same setting.
-                // SAFETY: as above, until the next `copy_to`.
-                unsafe {
-                    scanner.copy_to(
-                        w.base.wrapping_add(w.off),
-                        w.done,
-                        w.cap - w.off,
-                        w.copy.copied(),
-                    )
-                };
+                // SAFETY: as above.
+                unsafe { w.set(&mut scanner) };
                 let step = scanner.step::<true>(h);
                 // SAFETY: as above.
-                w.copy = unsafe {
-                    CopyTo::new(
-                        w.base.wrapping_add(w.off),
-                        w.done,
-                        w.cap - w.off,
-                        scanner.copied(),
-                    )
-                };
+                unsafe { w.copy_from(scanner.copied()) };
                 match step {
                     Step::Match(m) => Some(m),
                     Step::Done | Step::NeedMore => None,
@@ -626,6 +609,35 @@ struct Inserting<'a> {
 }
 
 impl Inserting<'_> {
+    /// Has the block search copy to `base + off`, from `done` on, up to `cap - off`,
+    /// with `run` the offsets whose bytes are already there.
+    ///
+    /// # Safety
+    ///
+    /// `base` and `cap` must be `out`'s buffer, which nothing else reads or writes
+    /// until `out` is used again: the range lies past the bytes written for good (up
+    /// to `off + done`) and apart from any haystack.
+    #[inline(always)]
+    #[allow(unsafe_code)]
+    unsafe fn copy_from(&mut self, run: core::ops::Range<usize>) {
+        let dst = self.base.wrapping_add(self.off);
+        // SAFETY: the caller's promise.
+        self.copy = unsafe { CopyTo::new(dst, self.done, self.cap - self.off, run) };
+    }
+
+    /// Gives `scanner` the same setting as the block search's ([`Scanner::copy_to`]).
+    ///
+    /// # Safety
+    ///
+    /// As for [`Inserting::copy_from`].
+    #[inline(always)]
+    #[allow(unsafe_code)]
+    unsafe fn set(&self, scanner: &mut Scanner) {
+        let dst = self.base.wrapping_add(self.off);
+        // SAFETY: the caller's promise.
+        unsafe { scanner.copy_to(dst, self.done, self.cap - self.off, self.copy.copied()) };
+    }
+
     /// Where the bytes written in place end: the block search's run, when it goes on
     /// from `done`, else `done`.
     #[inline(always)]
@@ -701,15 +713,8 @@ impl Batch for Inserting<'_> {
         };
         #[cfg(test)]
         tests::DRIVER_COPIED.with(|c| c.set(c.get() + (end - at)));
-        // SAFETY: as in `insert_all`, with `off` and `done` moved on.
-        self.copy = unsafe {
-            CopyTo::new(
-                self.base.wrapping_add(self.off),
-                at,
-                self.cap - self.off,
-                at..end,
-            )
-        };
+        // SAFETY: as in `insert_all`, with `off` and `done` (now `at`) moved on.
+        unsafe { self.copy_from(at..end) };
     }
 }
 
