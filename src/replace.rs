@@ -555,7 +555,7 @@ fn insert_all(
             Some(m) => Some(m),
             None => {
                 let _made = w.n;
-                scanner.quick_insert(h, &mut w);
+                scanner.quick_path::<true, _>(h, &mut w);
                 #[cfg(test)]
                 tests::QUICK_INSERTED.with(|c| c.set(c.get() + (w.n - _made)));
                 if w.room == 0 {

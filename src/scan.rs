@@ -37,10 +37,11 @@
 //! ([`Scanner::quick_match`]); otherwise it takes the general way above. The slice
 //! driver runs that quick rule in a loop of its own ([`Scanner::quick_batch`]), the
 //! scanner's state in local variables for as long as the rule decides, and hands the
-//! first candidate it does not decide back to the general step. The one-shot insertion
-//! into a `Vec` runs the same loop ([`Scanner::quick_insert`]), with a block search
-//! that copies what it reads to the output and each insertion written as its match is
-//! made.
+//! first candidate it does not decide back to the general step. The rewriting drivers
+//! run the same loop ([`Scanner::quick_path`]), each match written out as it is made:
+//! the one-shot insertion into a `Vec` with a block search that copies what it reads
+//! to the output, and the streaming driver on each window, where a candidate whose
+//! tail runs past the window's end is left to the general step.
 //!
 //! The scanner is resumable: [`Scanner::step`] works on a window of input and, unless
 //! told the window reaches the end of the input (`eof`), says [`Step::NeedMore`] when
@@ -549,7 +550,7 @@ pub(crate) struct Scanner {
     pub(crate) work: usize,
     /// Matches made by [`Scanner::quick_batch`] (unit tests only).
     #[cfg(test)]
-    quick: usize,
+    pub(crate) quick: usize,
     /// Bytes written by [`Scanner::pending_writing`] (unit tests only).
     #[cfg(all(test, feature = "alloc"))]
     pub(crate) written: usize,
@@ -566,7 +567,10 @@ pub(crate) trait Batch {
     /// Whether the batch takes another match.
     fn room(&self) -> bool;
     /// The block search of `engine` from `from` in `h` ([`Engine::find_block`]).
-    fn find_block(&mut self, engine: Engine, h: &[u8], from: usize) -> Option<Block>;
+    #[inline(always)]
+    fn find_block(&mut self, engine: Engine, h: &[u8], from: usize) -> Option<Block> {
+        engine.find_block(h, from)
+    }
     /// Takes the match `m` of `h`; the block search has read up to `frontier`.
     fn take(&mut self, h: &[u8], m: Match, frontier: usize);
 }
@@ -583,11 +587,6 @@ impl Batch for Slots<'_> {
     #[inline(always)]
     fn room(&self) -> bool {
         self.n < self.out.len()
-    }
-
-    #[inline(always)]
-    fn find_block(&mut self, engine: Engine, h: &[u8], from: usize) -> Option<Block> {
-        engine.find_block(h, from)
     }
 
     #[inline(always)]
@@ -720,7 +719,7 @@ impl Scanner {
     fn batch_impl<const AVX2: bool>(&mut self, h: &[u8], out: &mut [Match]) -> (usize, bool) {
         let mut n = 0;
         loop {
-            n += self.quick_batch::<AVX2, _>(
+            n += self.quick_batch::<AVX2, true, _>(
                 h,
                 &mut Slots {
                     out: &mut out[n..],
@@ -739,37 +738,42 @@ impl Scanner {
         }
     }
 
-    /// The one-shot insertion driver's quick path: [`Scanner::quick_batch`] with a
-    /// block search that copies what it reads to the output, and each match inserted
-    /// there as it is made ([`Batch::take`]). The scanner's own [`Scanner::copy_to`]
-    /// setting is neither used nor changed.
+    /// The rewriting drivers' quick path: [`Scanner::quick_batch`], each match handed
+    /// to `b` as it is made ([`Batch::take`]). The one-shot insertion's batch has the
+    /// block search copy what it reads to the output; its own [`Scanner::copy_to`]
+    /// setting is neither used nor changed. `EOF` as for [`Scanner::step`]: without it,
+    /// `h` is a window of a stream.
     #[cfg(feature = "alloc")]
-    pub(crate) fn quick_insert<B: Batch>(&mut self, h: &[u8], b: &mut B) {
+    pub(crate) fn quick_path<const EOF: bool, B: Batch>(&mut self, h: &[u8], b: &mut B) {
         #[cfg(target_arch = "x86_64")]
         if self.avx2_step() {
             #[target_feature(enable = "avx2")]
-            fn run<B: Batch>(s: &mut Scanner, h: &[u8], b: &mut B) {
-                s.quick_batch::<true, B>(h, b);
+            fn run<const EOF: bool, B: Batch>(s: &mut Scanner, h: &[u8], b: &mut B) {
+                s.quick_batch::<true, EOF, B>(h, b);
             }
             // SAFETY: `Engine::Avx2` is only chosen after
             // `is_x86_feature_detected!("avx2")`.
             #[allow(unsafe_code)]
-            return unsafe { run(self, h, b) };
+            return unsafe { run::<EOF, B>(self, h, b) };
         }
-        self.quick_batch::<false, B>(h, b);
+        self.quick_batch::<false, EOF, B>(h, b);
     }
 
-    /// The quick path: the seek phase of [`Scanner::step`] (with `eof`) for as long as
+    /// The quick path: the seek phase of [`Scanner::step`] (`EOF` alike) for as long as
     /// [`Scanner::quick_match`] decides each valid candidate, with the scanner's state in
     /// local variables rather than read and written back at each match. Hands each
     /// match to `b` and returns how many it made. It stops when `b` has no more room, at
-    /// the first valid candidate that the quick rule does not decide, which it hands
-    /// back to the pair search (`Literals::hit`) for the general step to take up, or
-    /// when the pairs run out; it leaves the state as the general step would have, step
-    /// for step (with `B::COPY`, as the general step with [`Scanner::copy_to`] set as
-    /// `b` searches).
+    /// the first candidate that the quick rule does not decide (a valid one, or,
+    /// without `EOF`, one whose tail runs past `h`), which it hands back to the pair
+    /// search (`Literals::hit`) for the general step to take up, or when the pairs run
+    /// out; it leaves the state as the general step would have, step for step (with
+    /// `B::COPY`, as the general step with [`Scanner::copy_to`] set as `b` searches).
     #[inline(always)]
-    fn quick_batch<const AVX2: bool, B: Batch>(&mut self, h: &[u8], b: &mut B) -> usize {
+    fn quick_batch<const AVX2: bool, const EOF: bool, B: Batch>(
+        &mut self,
+        h: &[u8],
+        b: &mut B,
+    ) -> usize {
         if self.phase != Phase::Seek
             || self.lits.hit.is_some()
             || (!B::COPY && self.lits.copy.dst != 0)
@@ -804,19 +808,26 @@ impl Scanner {
             }
             at = attr;
             let quote = attr + len;
-            // `Scanner::next_candidate`: with `eof`, a tail is valid or invalid. A block
-            // whose pairs all have a valid tail leaves only where group 4 starts.
+            // `Scanner::next_candidate`. A block whose pairs all have a valid tail leaves
+            // only where group 4 starts.
             let path = if pairs.tails {
                 // `.?` is one byte exactly when a `/` follows it (see `tail`).
                 quote + usize::from(h[quote + 1] == b'/')
             } else {
-                let Tail::Valid(path) = tail::<true>(h, quote) else {
-                    // `Literals::after`.
-                    pos = attr + 1;
-                    at = pos;
-                    continue;
-                };
-                path
+                match tail::<EOF>(h, quote) {
+                    Tail::Valid(path) => path,
+                    Tail::Invalid => {
+                        // `Literals::after`.
+                        pos = attr + 1;
+                        at = pos;
+                        continue;
+                    }
+                    // The window ends too soon to tell (only without `EOF`).
+                    Tail::Undecided => {
+                        hit = Some((attr, len));
+                        break;
+                    }
+                }
             };
             // `Scanner::quick_match`, with the block search's state at hand. (No closures
             // here: they would not be compiled for AVX2 with the rest.)

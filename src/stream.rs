@@ -5,7 +5,8 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use crate::replace::{extend, Plan, Replacer, Sink};
-use crate::scan::{Scanner, Step};
+use crate::scan::{Batch, Scanner, Step};
+use crate::Match;
 
 /// The default for [`Rewriter::with_max_buffer`]: 64 MiB.
 pub const DEFAULT_MAX_BUFFER: usize = 64 << 20;
@@ -341,54 +342,91 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
     /// writes out what is decided and returns how many leading bytes of `window` are
     /// done with; the scanner's offsets then start after them.
     fn drive_chunk(&mut self, window: &[u8], eof: bool) -> usize {
-        let mut done = 0; // bytes of `window` written out
         let mut plan = Plan::new(&mut self.replacer);
-        loop {
+        let mut w = Writing {
+            plan: &mut plan,
+            sink: &mut self.sink,
+            offset: self.offset as usize,
+            done: 0,
+            matches: 0,
+        };
+        // The scanner's quick path makes the matches it can decide from the bytes near
+        // their literals, and the general step the others.
+        let need_more = loop {
             let step = if eof {
+                self.scanner.quick_path::<true, _>(window, &mut w);
                 self.scanner.step::<true>(window)
             } else {
+                self.scanner.quick_path::<false, _>(window, &mut w);
                 self.scanner.step::<false>(window)
             };
             match step {
-                Step::Match(m) => {
-                    self.matches += 1;
-                    done = plan.write(window, done, m, self.offset as usize, &mut self.sink);
-                }
-                Step::Done => {
-                    self.sink.write(&window[done..]);
-                    done = window.len();
-                    break;
-                }
-                Step::NeedMore => {
-                    // Inserting into a `Vec`: in the seek phase nothing decided is
-                    // kept, and the bytes are written as the run state is read.
-                    if let (Plan::Insert(_), Some(out)) = (&plan, self.sink.as_vec_mut()) {
-                        if let Some(end) = self.scanner.pending_writing(window, done, out) {
-                            done = end;
-                            break;
-                        }
-                    }
-                    let p = self
-                        .scanner
-                        .pending(window, matches!(plan, Plan::Replace(_)));
-                    // Inserting before group 4 needs nothing before the candidate;
-                    // any other replacement may use group 1, from the run's `<`.
-                    let held_from = match plan {
-                        Plan::Insert(_) => p.candidate,
-                        Plan::Replace(_) => p.run_start,
-                    };
-                    let keep = held_from
-                        .map_or(p.scan_from, |h| h.min(p.scan_from))
-                        .max(done);
-                    self.sink.write(&window[done..keep]);
-                    done = keep;
-                    break;
-                }
+                Step::Match(m) => w.take(window, m, 0),
+                Step::Done => break false,
+                Step::NeedMore => break true,
             }
-        }
+        };
+        let (done, matches) = (w.done, w.matches);
+        self.matches += matches;
+        let done = if need_more {
+            let insert = matches!(plan, Plan::Insert(_));
+            self.write_decided(window, done, insert)
+        } else {
+            self.sink.write(&window[done..]);
+            window.len()
+        };
         self.scanner.shift(done);
         self.offset += done as u64;
         done
+    }
+
+    /// After [`Step::NeedMore`], with `window[..done]` written out: writes out the
+    /// bytes that are decided and returns where those still held start. `insert`:
+    /// the replacement only inserts before group 4.
+    fn write_decided(&mut self, window: &[u8], done: usize, insert: bool) -> usize {
+        // Inserting into a `Vec`: in the seek phase nothing decided is kept, and the
+        // bytes are written as the run state is read.
+        if let (true, Some(out)) = (insert, self.sink.as_vec_mut()) {
+            if let Some(end) = self.scanner.pending_writing(window, done, out) {
+                return end;
+            }
+        }
+        let p = self.scanner.pending(window, !insert);
+        // Inserting before group 4 needs nothing before the candidate; any other
+        // replacement may use group 1, from the run's `<`.
+        let held_from = if insert { p.candidate } else { p.run_start };
+        let keep = held_from
+            .map_or(p.scan_from, |h| h.min(p.scan_from))
+            .max(done);
+        self.sink.write(&window[done..keep]);
+        keep
+    }
+}
+
+/// The [`Rewriter`]'s batch for the scanner's quick path: each match written out
+/// through the plan as it is made, after the bytes before it.
+struct Writing<'w, 'r, R: ?Sized, S: ?Sized> {
+    plan: &'w mut Plan<'r, R>,
+    sink: &'w mut S,
+    /// Where the window starts in the whole input.
+    offset: usize,
+    /// The bytes of the window written out.
+    done: usize,
+    matches: u64,
+}
+
+impl<R: Replacer + ?Sized, S: Sink + ?Sized> Batch for Writing<'_, '_, R, S> {
+    const COPY: bool = false;
+
+    #[inline(always)]
+    fn room(&self) -> bool {
+        true
+    }
+
+    #[inline(always)]
+    fn take(&mut self, h: &[u8], m: Match, _: usize) {
+        self.done = self.plan.write(h, self.done, m, self.offset, self.sink);
+        self.matches += 1;
     }
 }
 
@@ -568,6 +606,44 @@ mod tests {
 
     use super::*;
     use crate::Base;
+
+    /// The scanner's quick path makes nearly all the matches of a page cut in chunks,
+    /// whatever the replacement and the sink; the output is the one-shot rewrite's.
+    #[test]
+    fn chunks_take_the_quick_path() {
+        // A link every 300 bytes or so: a 4 KiB chunk holds a dozen.
+        let mut h = Vec::new();
+        for i in 0..400 {
+            h.extend_from_slice(b"<p class=\"text\">");
+            h.extend_from_slice(&b"Lorem ipsum dolor sit amet. ".repeat(8 + i % 5));
+            h.extend_from_slice(b"</p><a href=\"/page\" class=\"link\">page</a>\n");
+        }
+        let base = Base::parse("https://go.dev").unwrap();
+        let template = "$1$2$3https://go.dev$4";
+        for size in [4096, 1000] {
+            // At most about one match a chunk's end goes the general way.
+            let most = |n: u64, made: usize| n == 400 && made + h.len().div_ceil(size) >= 400;
+            let mut out = Vec::new();
+            let mut rw = Rewriter::new(&base, &mut out);
+            for c in h.chunks(size) {
+                rw.write(c).unwrap();
+            }
+            let (n, made) = (rw.stats().matches, rw.scanner.quick);
+            rw.end().unwrap();
+            assert_eq!(out, crate::absolutize(&h, &base).into_owned());
+            assert!(most(n, made), "{size}: {made} of {n}");
+
+            let mut out = Vec::new();
+            let mut rw = Rewriter::new(template, |b: &[u8]| out.extend_from_slice(b));
+            for c in h.chunks(size) {
+                rw.write(c).unwrap();
+            }
+            let (n, made) = (rw.stats().matches, rw.scanner.quick);
+            let _ = rw.end().unwrap(); // the closure, done with
+            assert_eq!(out, crate::replace_all(&h, template).into_owned());
+            assert!(most(n, made), "{size}, a template: {made} of {n}");
+        }
+    }
 
     /// Inserting into a `Vec`, the bytes up to a chunk's end are written in the pass
     /// that brings the run state there up to date (`Scanner::pending_writing`); into
