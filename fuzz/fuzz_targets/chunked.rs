@@ -1,5 +1,6 @@
-//! The streaming `Rewriter` with fuzz-chosen cut points against the one-shot result,
-//! for a template and for `absolutize`.
+//! The streaming `Rewriter` with fuzz-chosen cut points against the one-shot result:
+//! for a template that inserts before group 4 and for `absolutize`, into a `Vec`, and
+//! for a template that uses every group, into a closure.
 #![no_main]
 
 #[path = "common.rs"]
@@ -31,15 +32,19 @@ impl fmt::Debug for Input {
     }
 }
 
-fn streamed<R: rootrel::Replacer>(h: &[u8], rep: R, cuts: &[usize]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut rw = rootrel::Rewriter::new(rep, &mut out);
+fn stream_into<R: rootrel::Replacer, S: rootrel::Sink>(h: &[u8], rep: R, cuts: &[usize], to: S) {
+    let mut rw = rootrel::Rewriter::new(rep, to);
     let mut last = 0;
     for &c in cuts.iter().chain([&h.len()]) {
         rw.write(&h[last..c]).unwrap();
         last = c;
     }
     rw.end().unwrap();
+}
+
+fn streamed<R: rootrel::Replacer>(h: &[u8], rep: R, cuts: &[usize]) -> Vec<u8> {
+    let mut out = Vec::new();
+    stream_into(h, rep, cuts, &mut out);
     out
 }
 
@@ -51,4 +56,8 @@ fuzz_target!(|input: Input| {
     assert_eq!(streamed(h, t, &cuts), rootrel::replace_all(h, t).into_owned(), "{input:?}");
     let base = rootrel::Base::parse("https://go.dev").unwrap();
     assert_eq!(streamed(h, &base, &cuts), rootrel::absolutize(h, &base).into_owned(), "{input:?}");
+    let groups: &[u8] = b"[$1|$2|$3|$4]";
+    let mut out = Vec::new();
+    stream_into(h, groups, &cuts, |b: &[u8]| out.extend_from_slice(b));
+    assert_eq!(out, rootrel::replace_all(h, groups).into_owned(), "{input:?}");
 });
