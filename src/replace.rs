@@ -784,7 +784,7 @@ pub fn replace_all_write<R: Replacer, W: std::io::Write>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::borrow::ToOwned;
     use std::vec::Vec;
 
@@ -813,6 +813,18 @@ mod tests {
 
     /// Inputs that put matches, near-misses, long runs, runs that never close and
     /// stretches the search skips at every distance from the edges of its blocks.
+    /// `links` paragraphs of text, the `i`th of `sentences(i)` sentences, each
+    /// followed by a link.
+    pub(crate) fn paragraphs_and_links(links: usize, sentences: fn(usize) -> usize) -> Vec<u8> {
+        let mut h = Vec::new();
+        for i in 0..links {
+            h.extend_from_slice(b"<p class=\"text\">");
+            h.extend_from_slice(&b"Lorem ipsum dolor sit amet. ".repeat(sentences(i)));
+            h.extend_from_slice(b"</p><a href=\"/page\" class=\"link\">page</a>\n");
+        }
+        h
+    }
+
     fn inputs() -> Vec<Vec<u8>> {
         let mut v: Vec<Vec<u8>> = Vec::new();
         for pad in 0..140 {
@@ -939,12 +951,7 @@ mod tests {
     #[test]
     fn one_shot_rewrites_take_the_copying_path() {
         // Real pages: a link every couple of KB, with markup in between.
-        let mut h = Vec::new();
-        for i in 0..200 {
-            h.extend_from_slice(b"<p class=\"text\">");
-            h.extend_from_slice(&b"Lorem ipsum dolor sit amet. ".repeat(60 + i % 20));
-            h.extend_from_slice(b"</p><a href=\"/page\" class=\"link\">page</a>\n");
-        }
+        let h = paragraphs_and_links(200, |i| 60 + i % 20);
         let mut want = Vec::new();
         let n = replace_matches(&h, find_iter(&h), ByGroups(b"https://go.dev"), &mut want);
         assert_eq!(n, 200);

@@ -612,12 +612,7 @@ mod tests {
     #[test]
     fn chunks_take_the_quick_path() {
         // A link every 300 bytes or so: a 4 KiB chunk holds a dozen.
-        let mut h = Vec::new();
-        for i in 0..400 {
-            h.extend_from_slice(b"<p class=\"text\">");
-            h.extend_from_slice(&b"Lorem ipsum dolor sit amet. ".repeat(8 + i % 5));
-            h.extend_from_slice(b"</p><a href=\"/page\" class=\"link\">page</a>\n");
-        }
+        let h = crate::replace::tests::paragraphs_and_links(400, |i| 8 + i % 5);
         let base = Base::parse("https://go.dev").unwrap();
         let template = "$1$2$3https://go.dev$4";
         for size in [4096, 1000] {
