@@ -40,8 +40,8 @@
 //! first candidate it does not decide back to the general step. The rewriting drivers
 //! run the same loop ([`Scanner::quick_path`]), each match written out as it is made:
 //! the one-shot insertion into a `Vec` with a block search that copies what it reads
-//! to the output, and the streaming driver on each window, where a candidate whose
-//! tail runs past the window's end is left to the general step.
+//! to the output, and the streaming driver on each window after its first match, where
+//! a candidate whose tail runs past the window's end is left to the general step.
 //!
 //! The scanner is resumable: [`Scanner::step`] works on a window of input and, unless
 //! told the window reaches the end of the input (`eof`), says [`Step::NeedMore`] when
