@@ -811,8 +811,6 @@ pub(crate) mod tests {
         }
     }
 
-    /// Inputs that put matches, near-misses, long runs, runs that never close and
-    /// stretches the search skips at every distance from the edges of its blocks.
     /// `links` paragraphs of text, the `i`th of `sentences(i)` sentences, each
     /// followed by a link.
     pub(crate) fn paragraphs_and_links(links: usize, sentences: fn(usize) -> usize) -> Vec<u8> {
@@ -825,6 +823,8 @@ pub(crate) mod tests {
         h
     }
 
+    /// Inputs that put matches, near-misses, long runs, runs that never close and
+    /// stretches the search skips at every distance from the edges of its blocks.
     fn inputs() -> Vec<Vec<u8>> {
         let mut v: Vec<Vec<u8>> = Vec::new();
         for pad in 0..140 {
