@@ -622,7 +622,8 @@ mod tests {
         // A link every 300 bytes or so: a 4 KiB chunk holds a dozen.
         let h = crate::replace::tests::paragraphs_and_links(400, |i| 8 + i % 5);
         let base = Base::parse("https://go.dev").unwrap();
-        let template = "$1$2$3https://go.dev$4";
+        // Every group: not an insertion before group 4.
+        let template = "[$1|$2|$3|$4]";
         for size in [4096, 1000] {
             // The first match of a window goes the general way: two windows a chunk at
             // most (the seam with the bytes held, and the rest).
