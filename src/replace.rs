@@ -494,7 +494,7 @@ fn insert_all_cow<'h>(h: &'h [u8], ins: &[u8]) -> Cow<'h, [u8]> {
     // Searches stop where `insert_all` wants them to from the start, but nothing is
     // copied before there is a buffer to copy to.
     // SAFETY: with `limit == 0`, nothing is ever written through the pointer.
-    unsafe { scanner.copy_to(core::ptr::NonNull::dangling().as_ptr(), 0, 0, 0..0) };
+    scanner.copy_to(unsafe { CopyTo::new(core::ptr::NonNull::dangling().as_ptr(), 0, 0, 0..0) });
     let Step::Match(first) = scanner.step::<true>(h) else {
         return Cow::Borrowed(h);
     };
@@ -545,12 +545,10 @@ fn insert_all(
         out.reserve(h.len() - valid + batch * ins.len());
         (w.base, w.cap, w.room) = (out.as_mut_ptr(), out.capacity(), batch);
         // SAFETY: `base` and `cap` are `out`'s buffer, which is not used until below.
+        unsafe { w.copy_from(w.copy.copied()) };
         // The scanner's own setting follows, so that it never keeps an address `out`
         // may have left.
-        unsafe {
-            w.copy_from(w.copy.copied());
-            w.set(&mut scanner);
-        }
+        scanner.copy_to(w.copy.clone());
         let found = match first.take() {
             Some(m) => Some(m),
             None => {
@@ -561,12 +559,11 @@ fn insert_all(
                 if w.room == 0 {
                     continue;
                 }
-                // The general step, for one match, with the same setting.
-                // SAFETY: as above.
-                unsafe { w.set(&mut scanner) };
+                // The general step, for one match, with the same setting (the quick
+                // path's insertions have moved it on), and back.
+                scanner.copy_to(w.copy.clone());
                 let step = scanner.step::<true>(h);
-                // SAFETY: as above.
-                unsafe { w.copy_from(scanner.copied()) };
+                w.copy = scanner.copying().clone();
                 match step {
                     Step::Match(m) => Some(m),
                     Step::Done | Step::NeedMore => None,
@@ -623,19 +620,6 @@ impl Inserting<'_> {
         let dst = self.base.wrapping_add(self.off);
         // SAFETY: the caller's promise.
         self.copy = unsafe { CopyTo::new(dst, self.done, self.cap - self.off, run) };
-    }
-
-    /// Gives `scanner` the same setting as the block search's ([`Scanner::copy_to`]).
-    ///
-    /// # Safety
-    ///
-    /// As for [`Inserting::copy_from`].
-    #[inline(always)]
-    #[allow(unsafe_code)]
-    unsafe fn set(&self, scanner: &mut Scanner) {
-        let dst = self.base.wrapping_add(self.off);
-        // SAFETY: the caller's promise.
-        unsafe { scanner.copy_to(dst, self.done, self.cap - self.off, self.copy.copied()) };
     }
 
     /// Where the bytes written in place end: the block search's run, when it goes on

@@ -254,9 +254,10 @@ impl CopyTo {
     ///
     /// # Safety
     ///
-    /// As for [`Scanner::copy_to`], for as long as [`CopyTo::find`] is called: `dst +
-    /// floor .. dst + limit` valid for writes, not read or written by anything else,
-    /// and apart from any haystack searched.
+    /// `dst + floor .. dst + limit` must be valid for writes, and not read or written
+    /// by anything else, whenever [`CopyTo::find`] runs on this setting or a copy of
+    /// it, or a method of a scanner given it ([`Scanner::copy_to`]) runs, until the
+    /// scanner is given another; it must not overlap any haystack searched.
     #[cfg_attr(not(feature = "alloc"), allow(dead_code))]
     #[allow(unsafe_code)]
     pub(crate) unsafe fn new(
@@ -294,7 +295,7 @@ impl CopyTo {
         let dst = core::ptr::with_exposed_provenance_mut::<u8>(c.dst);
         if !(c.copied.start <= from && from <= c.copied.end) {
             if c.floor <= c.copied.end && c.copied.end < from && from <= h.len() {
-                // SAFETY: `c.floor <= copied.end < from < c.limit`: `copy_to`'s caller
+                // SAFETY: `c.floor <= copied.end < from < c.limit`: `CopyTo::new`'s caller
                 // keeps `dst + floor .. dst + limit` valid for writes, apart from `h`.
                 unsafe { crate::literal::copy_skipped(h, dst, c.copied.end..from) };
             } else {
@@ -623,34 +624,20 @@ impl Scanner {
         s
     }
 
-    /// From now on, the block search copies each whole block it reads at an offset
-    /// `i >= floor` and ending by `limit` to `dst + i`, so that a rewriting driver need
-    /// not read those bytes again. `copied` is the run of offsets whose bytes the
-    /// caller has already put at `dst + offset`; [`Scanner::copied`] tells how the
-    /// search extended it.
-    ///
-    /// # Safety
-    ///
-    /// `dst + floor .. dst + limit` must be valid for writes, and not read or written
-    /// by anything else, whenever a method of this scanner runs, until `copy_to` is
-    /// called again; it must not overlap any haystack the scanner is given.
-    #[allow(unsafe_code)]
+    /// From now on, the block search copies as `copy` says ([`CopyTo::new`]: each
+    /// whole block it reads at an offset `i >= floor` and ending by `limit` to `dst +
+    /// i`), so that a rewriting driver need not read those bytes again.
+    /// [`Scanner::copying`] tells how the search extended the run of offsets copied.
     #[cfg_attr(not(feature = "alloc"), allow(dead_code))] // the rewriting driver's
-    pub(crate) unsafe fn copy_to(
-        &mut self,
-        dst: *mut u8,
-        floor: usize,
-        limit: usize,
-        copied: core::ops::Range<usize>,
-    ) {
-        // SAFETY: the caller's promise, passed on.
-        self.lits.copy = unsafe { CopyTo::new(dst, floor, limit, copied) };
+    pub(crate) fn copy_to(&mut self, copy: CopyTo) {
+        self.lits.copy = copy;
     }
 
-    /// The run of offsets whose bytes are at the `dst` of [`Scanner::copy_to`].
+    /// The setting of [`Scanner::copy_to`], its run of offsets copied as the search
+    /// left it.
     #[cfg_attr(not(feature = "alloc"), allow(dead_code))]
-    pub(crate) fn copied(&self) -> core::ops::Range<usize> {
-        self.lits.copy.copied.clone()
+    pub(crate) fn copying(&self) -> &CopyTo {
+        &self.lits.copy
     }
 
     /// How far the block search has read: bytes from here on have not been copied.
