@@ -119,6 +119,37 @@ impl Engine {
         };
         (b, copied)
     }
+
+    /// For a streaming driver that inserts into a `Vec`: copies `h` block by block
+    /// from `from` (raised to 1) to `dst + from ..`, in the pass that searches it, up to
+    /// the first block that holds a pair whose tail may match, or to 3 bytes before the
+    /// end (the tails of pairs closer to it are not known; the last block overlaps
+    /// those before). Returns the end of the blocks copied (no pair in `[from, end)`
+    /// has a tail that may match) and the last `<` or `>` among them; `None` without
+    /// AVX2 or when nothing was copied.
+    ///
+    /// # Safety
+    ///
+    /// `dst + from .. dst + h.len()` must be valid for writes and not overlap `h`.
+    #[cfg(feature = "alloc")]
+    #[inline]
+    #[allow(unsafe_code)]
+    pub(crate) unsafe fn copy_to_candidate(
+        self,
+        h: &[u8],
+        from: usize,
+        dst: *mut u8,
+    ) -> Option<(usize, Option<usize>)> {
+        #[cfg(target_arch = "x86_64")]
+        if self == Engine::Avx2 {
+            // SAFETY: `Engine::Avx2` is only chosen after
+            // `is_x86_feature_detected!("avx2")`; the caller's promise for `dst`.
+            let (end, last) = unsafe { x86::avx2_copy_to_candidate(h, from.max(1), dst) };
+            return (end > from.max(1)).then_some((end, last));
+        }
+        let _ = (h, from, dst);
+        None
+    }
 }
 
 /// Copies `h[r]` to `dst + r.start ..`: for a driver whose block search skipped bytes.
@@ -360,6 +391,75 @@ mod x86 {
         // SAFETY: `Engine::Avx2` is only chosen after `is_x86_feature_detected!("avx2")`;
         // the caller's promise for `dst`, passed on.
         unsafe { avx2_impl::<true>(h, from, dst, limit, copied) }
+    }
+
+    /// [`Engine::copy_to_candidate`](super::Engine::copy_to_candidate) with AVX2.
+    /// Requires `1 <= from`.
+    ///
+    /// # Safety
+    ///
+    /// `dst + from .. dst + h.len()` must be valid for writes and apart from `h`; the
+    /// processor must have AVX2.
+    #[cfg(feature = "alloc")]
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn avx2_copy_to_candidate(
+        h: &[u8],
+        from: usize,
+        dst: *mut u8,
+    ) -> (usize, Option<usize>) {
+        let p = h.as_ptr();
+        let gt = _mm256_set1_epi8(b'>' as i8);
+        let two = _mm256_set1_epi8(2);
+        let angles = |v| _mm256_cmpeq_epi8(_mm256_or_si256(v, two), gt);
+        let n = h.len();
+        let (mut i, mut end) = (from, from);
+        // The last block with a `<` or `>` (`usize::MAX`: none yet).
+        let mut last = usize::MAX;
+        while i + 67 <= n {
+            prefetch(p, i);
+            // SAFETY: 1 <= i and i + 64 <= n; AVX2 is enabled here.
+            let (m0, m1) = unsafe { round64(p, i) };
+            let any = _mm256_or_si256(m0, m1);
+            // SAFETY: i + 67 <= n; AVX2 is enabled here.
+            if _mm256_testz_si256(any, any) == 0 && bits64((m0, m1)) & unsafe { tails64(p, i) } != 0
+            {
+                break;
+            }
+            // SAFETY: `h[i..i + 64]` is readable, and `dst + i .. dst + i + 64` writable
+            // by the caller's promise, as i + 64 <= n; AVX2 is enabled here.
+            let a = unsafe {
+                let (a, b) = (
+                    _mm256_loadu_si256(p.add(i).cast()),
+                    _mm256_loadu_si256(p.add(i + 32).cast()),
+                );
+                _mm256_storeu_si256(dst.add(i).cast(), a);
+                _mm256_storeu_si256(dst.add(i + 32).cast(), b);
+                _mm256_or_si256(angles(a), angles(b))
+            };
+            if _mm256_testz_si256(a, a) == 0 {
+                last = i;
+            }
+            end = i + 64;
+            // The next block; or the last one whose tails are known, ending 3 bytes
+            // before `n` and overlapping those passed; or none.
+            i = if i + 64 + 67 <= n || end + 3 >= n {
+                i + 64
+            } else {
+                n - 67
+            };
+        }
+        if last == usize::MAX {
+            return (end, None);
+        }
+        // SAFETY: the round at `last` read `h[last..last + 64]`.
+        let m = unsafe {
+            let (a, b) = (
+                _mm256_loadu_si256(p.add(last).cast()),
+                _mm256_loadu_si256(p.add(last + 32).cast()),
+            );
+            bits64((angles(a), angles(b)))
+        };
+        (end, Some(last + 63 - m.leading_zeros() as usize))
     }
 
     /// The pairs among the 64 bytes at `p + i`, as two byte masks (0xff where the
@@ -645,6 +745,83 @@ pub(crate) mod tests {
         let got = all_pairs(Engine::Avx2, &h, 0);
         assert_eq!(got, std::vec![4096 + 7], "{:?}", got);
         assert_eq!(all_pairs(Engine::Sse2, &h, 0).len(), 409 + 5);
+    }
+
+    /// The search that copies up to the first candidate: it copies exactly the blocks
+    /// it passes, stops at the first block with a pair whose tail may match (or 3
+    /// bytes before the end, the last block overlapping those before), and finds the
+    /// last `<` or `>` it passed.
+    #[test]
+    #[cfg(feature = "alloc")]
+    #[allow(unsafe_code)]
+    fn copy_to_candidate_stops_at_the_first_candidate_block() {
+        let may_match = |h: &[u8], j: usize| {
+            h[j] == b'=' && before_is_pair(h[j - 1]) && tail::<false>(h, j + 1) != Tail::Invalid
+        };
+        let mut inputs: Vec<Vec<u8>> = Vec::new();
+        for len in [0, 66, 67, 130, 131, 200, 700] {
+            inputs.push((0..len).map(|i| b'a' + (i % 26) as u8).collect());
+        }
+        // A pair with each kind of tail at offsets around the block ends; `<` or `>`
+        // nowhere, once, or just before the pair.
+        for at in [
+            1usize, 2, 4, 5, 60, 63, 64, 65, 67, 68, 127, 128, 129, 131, 132, 300, 600, 640, 650,
+            660, 680, 695,
+        ] {
+            for tail in [&b"/x"[..], b"\"/x", b"//", b"x/", b"\n/x", b""] {
+                for angle in [
+                    None,
+                    Some(0),
+                    Some(61),
+                    Some(62),
+                    Some(at.saturating_sub(2)),
+                    Some(650),
+                ] {
+                    let mut h: Vec<u8> = (0..700).map(|i| b'a' + (i % 23) as u8).collect();
+                    h[at - 1] = b'f';
+                    h[at] = b'=';
+                    h[at + 1..at + 1 + tail.len()].copy_from_slice(tail);
+                    if let Some(a) = angle.filter(|&a| a < at - 1 || a > at + tail.len()) {
+                        h[a] = b'<';
+                    }
+                    inputs.push(h);
+                }
+            }
+        }
+        for h in &inputs {
+            for e in engines() {
+                for from in [0, 1, 2, 33, 64, 65, 100, 630] {
+                    let mut dst = std::vec![0xAAu8; h.len() + 64];
+                    // SAFETY: `dst` is longer than `h`; it does not overlap `h`.
+                    let got = unsafe { e.copy_to_candidate(h, from, dst.as_mut_ptr()) };
+                    let from = from.max(1);
+                    // Where the search must stop: blocks of 64 from `from`.
+                    let (mut i, mut end) = (from, from);
+                    while i + 67 <= h.len() && !(i..i + 64).any(|j| may_match(h, j)) {
+                        end = i + 64;
+                        // The last block ends 3 bytes before the end.
+                        i = if i + 131 <= h.len() || end + 3 >= h.len() {
+                            i + 64
+                        } else {
+                            h.len() - 67
+                        };
+                    }
+                    let ctx = std::format!("{e:?} from {from} in {h:?}");
+                    if e != Engine::Avx2 || end == from {
+                        assert_eq!(got, None, "{ctx}");
+                        assert!(dst.iter().all(|&x| x == 0xAA), "{ctx}");
+                        continue;
+                    }
+                    let last = (from..end).rev().find(|&j| h[j] | 2 == b'>');
+                    assert_eq!(got, Some((end, last)), "{ctx}");
+                    assert_eq!(dst[from..end], h[from..end], "{ctx}");
+                    assert!(
+                        dst[..from].iter().chain(&dst[end..]).all(|&x| x == 0xAA),
+                        "{ctx}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -42,6 +42,10 @@
 //! the one-shot insertion into a `Vec` with a block search that copies what it reads
 //! to the output, and the streaming driver on each window after its first match, where
 //! a candidate whose tail runs past the window's end is left to the general step.
+//! Inserting into a `Vec`, the streaming driver also has a window's bytes up to its
+//! first candidate copied by the pass that searches them, which tracks the last `<` or
+//! `>` as it goes ([`Scanner::skip_writing`]): most windows of real pages hold no link,
+//! and their bytes are then read from memory once.
 //!
 //! The scanner is resumable: [`Scanner::step`] works on a window of input and, unless
 //! told the window reaches the end of the input (`eof`), says [`Step::NeedMore`] when
@@ -508,6 +512,11 @@ struct Candidate {
     path: usize,
 }
 
+/// The shortest window that [`Scanner::skip_writing`] copies from: in shorter ones
+/// the general step's few calls cost less than what they would save.
+#[cfg(feature = "alloc")]
+const SKIP_MIN: usize = 1024;
+
 /// What the scanner is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Phase {
@@ -555,6 +564,9 @@ pub(crate) struct Scanner {
     /// Bytes written by [`Scanner::pending_writing`] (unit tests only).
     #[cfg(all(test, feature = "alloc"))]
     pub(crate) written: usize,
+    /// Bytes written by [`Scanner::skip_writing`] (unit tests only).
+    #[cfg(all(test, feature = "alloc"))]
+    pub(crate) skipped: usize,
 }
 
 /// Where the quick path ([`Scanner::quick_batch`]) puts the matches it makes, and how
@@ -613,6 +625,8 @@ impl Scanner {
             quick: 0,
             #[cfg(all(test, feature = "alloc"))]
             written: 0,
+            #[cfg(all(test, feature = "alloc"))]
+            skipped: 0,
         }
     }
 
@@ -1164,6 +1178,68 @@ impl Scanner {
             self.written += to - done;
         }
         Some(to)
+    }
+
+    /// For a driver that only inserts before group 4 and writes to a `Vec`, at the
+    /// start of a window `h` none of whose bytes is written yet: appends to `out` the
+    /// window's leading bytes up to the first block with a pair whose tail may match,
+    /// copied by the pass that searches them ([`Engine::copy_to_candidate`], which
+    /// also finds the last `<` or `>` among them), and moves the scanner past them
+    /// with the run state at their end, as if it had stepped over them. Returns how
+    /// many bytes were appended: 0 without AVX2, unless the scanner stands at the
+    /// window's start in the seek phase with no search at hand, or in a window shorter
+    /// than [`SKIP_MIN`].
+    ///
+    /// Most chunks of real pages hold no link: they are then read from memory once,
+    /// not once to scan and again to copy, as the one-shot driver's copying search
+    /// does ([`Scanner::copy_to`]); the general step takes up the last bytes.
+    #[cfg(feature = "alloc")]
+    #[inline]
+    #[allow(unsafe_code)]
+    pub(crate) fn skip_writing(&mut self, h: &[u8], out: &mut alloc::vec::Vec<u8>) -> usize {
+        if self.phase != Phase::Seek
+            || (self.pos, self.checked) != (0, 0)
+            || self.lits.hit.is_some()
+            || self.lits.pairs.mask != 0
+            || self.lits.copy.dst != 0
+            || h.len() < SKIP_MIN
+        {
+            return 0;
+        }
+        out.reserve(h.len());
+        let len = out.len();
+        let dst = out.as_mut_ptr().wrapping_add(len);
+        // SAFETY: `reserve` made `out[len..len + h.len()]` spare capacity, apart from `h`.
+        let Some((end, last)) = (unsafe { self.lits.engine.copy_to_candidate(h, 1, dst) }) else {
+            return 0;
+        };
+        // A literal whose `=` lies at `end` or after may start up to 4 bytes before it.
+        let to = end - 4;
+        // SAFETY: `out[len + 1..len + end]` was written by the search, and `out[len]` is
+        // written here, within the capacity reserved.
+        unsafe {
+            dst.write(h[0]);
+            out.set_len(len + to);
+        }
+        // The run state at `to`, from the last `<` or `>` before it.
+        let last = match last {
+            Some(l) if l < to => Some(l),
+            // The last lies among the 4 bytes before `end`: one before `to` is searched
+            // for back from there (AVX2 is present: the search above ran).
+            Some(_) => probe::rfind_angle::<true>(h, 0, to),
+            // None in `[1, end)`: the first byte may be one.
+            None => (h[0] | 2 == b'>').then_some(0),
+        };
+        work!(self, end);
+        self.open_from_last(h, to, last);
+        self.pos = to;
+        self.lits.at = to;
+        self.lits.pairs = Pairs::none_at(to);
+        #[cfg(test)]
+        {
+            self.skipped += to;
+        }
+        to
     }
 
     /// Moves the window `k` bytes on: the caller dropped its first `k` bytes. Offsets

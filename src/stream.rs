@@ -266,7 +266,7 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
             return Err(e);
         }
         let buf = core::mem::take(&mut self.buf);
-        let keep = self.drive_chunk(&buf, true);
+        let keep = self.drive_chunk(&buf, true, 0);
         debug_assert_eq!(keep, buf.len());
         let stats = self.stats();
         Ok((self.sink, stats))
@@ -323,7 +323,13 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
     /// tail.
     fn drive_in_place(&mut self, chunk: &[u8]) {
         debug_assert!(self.buf.is_empty());
-        let keep = self.drive_chunk(chunk, false);
+        // Inserting into a `Vec`: the bytes up to the first block that may hold a
+        // candidate are copied in the pass that searches them.
+        let done = match (self.replacer.insertion().is_some(), self.sink.as_vec_mut()) {
+            (true, Some(out)) => self.scanner.skip_writing(chunk, out),
+            _ => 0,
+        };
+        let keep = self.drive_chunk(chunk, false, done);
         if keep < chunk.len() {
             extend(&mut self.buf, &chunk[keep..]);
         }
@@ -333,7 +339,7 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
     fn drive_held(&mut self, more: &[u8]) {
         extend(&mut self.buf, more);
         let buf = core::mem::take(&mut self.buf);
-        let keep = self.drive_chunk(&buf, false);
+        let keep = self.drive_chunk(&buf, false, 0);
         self.buf = buf;
         self.buf.drain(..keep);
     }
@@ -341,13 +347,13 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
     /// Runs the scanner over `window` (the undecided bytes followed by new input),
     /// writes out what is decided and returns how many leading bytes of `window` are
     /// done with; the scanner's offsets then start after them.
-    fn drive_chunk(&mut self, window: &[u8], eof: bool) -> usize {
+    fn drive_chunk(&mut self, window: &[u8], eof: bool, done: usize) -> usize {
         let mut plan = Plan::new(&mut self.replacer);
         let mut w = Writing {
             plan: &mut plan,
             sink: &mut self.sink,
             offset: self.offset as usize,
-            done: 0,
+            done,
             matches: 0,
         };
         // The general step finds the window's first match; after each match the
@@ -650,9 +656,55 @@ mod tests {
         }
     }
 
-    /// Inserting into a `Vec`, the bytes up to a chunk's end are written in the pass
-    /// that brings the run state there up to date (`Scanner::pending_writing`); into
-    /// any other sink they go the general way. The output is the same.
+    /// The copying search of a window's first bytes (`Scanner::skip_writing`) stops
+    /// before each literal whose tail may match, wherever its `=` falls against the
+    /// search's blocks, up to the window's last bytes; and the run state it leaves
+    /// (open or not, from the last `<` or `>` it passed, however far back) is the
+    /// scanner's. Streamed into a `Vec`, the output is the one-shot rewrite's.
+    #[test]
+    fn skipping_stops_before_every_literal() {
+        let base = Base::parse("https://go.dev").unwrap();
+        let fillers: [&[u8]; 3] = [
+            b"<p>Lorem ipsum.</p>\n",
+            // A run open from the window's first byte, with no `<` or `>` after it.
+            b"<div data-x='",
+            b"a `>` late: >",
+        ];
+        let mut made = 0;
+        for filler in fillers {
+            for lit in [&b"href=/x>"[..], b"src=\"/x\">", b" href=x src=/y"] {
+                for at in 1000..1140 {
+                    for after in [0, 3, 70, 200] {
+                        let mut h: Vec<u8> = filler.iter().copied().cycle().take(at).collect();
+                        if filler.starts_with(b"<div") {
+                            h[1..]
+                                .iter_mut()
+                                .filter(|b| **b | 2 == b'>')
+                                .for_each(|b| *b = b'.');
+                        }
+                        h.extend_from_slice(lit);
+                        h.resize(h.len() + after, b'.');
+                        let want = crate::absolutize(&h, &base).into_owned();
+                        let mut out = Vec::new();
+                        let mut rw = Rewriter::new(&base, &mut out);
+                        rw.write(&h).unwrap();
+                        made += rw.scanner.skipped;
+                        rw.end().unwrap();
+                        assert_eq!(out, want, "{}", std::string::String::from_utf8_lossy(&h));
+                    }
+                }
+            }
+        }
+        if crate::literal::tests::engines().contains(&crate::literal::Engine::Avx2) {
+            assert!(made > 0);
+        }
+    }
+
+    /// Inserting into a `Vec`, a chunk's bytes up to its first candidate are written
+    /// in the pass that searches them (`Scanner::skip_writing`, with AVX2), and those
+    /// up to its end in the pass that brings the run state there up to date
+    /// (`Scanner::pending_writing`); into any other sink they go the general way. The
+    /// output is the same.
     #[test]
     fn chunk_ends_into_a_vec_are_written_in_one_pass() {
         // A link every 12 KB, between paragraphs and between scripts with no `<` or
@@ -673,20 +725,22 @@ mod tests {
             for c in h.chunks(size) {
                 rw.write(c).unwrap();
             }
-            let written = rw.scanner.written;
+            let (written, skipped) = (rw.scanner.written, rw.scanner.skipped);
             let (_, stats) = rw.finish().unwrap();
             assert_eq!(stats.matches, 40);
             assert_eq!(out, want, "chunks of {size}");
-            // The rest: the bytes before each link in its chunk, written with the link
-            // (most of the bytes in 64 KiB chunks, which hold five links each).
+            // The rest: the bytes from a chunk's first candidate to its last link,
+            // written with the links (most of the bytes in 64 KiB chunks, which hold
+            // five links each).
+            let both = written + skipped;
             if size <= 4096 {
-                assert!(
-                    written > h.len() * 3 / 4,
-                    "{size}: {written} of {}",
-                    h.len()
-                );
+                assert!(both > h.len() * 3 / 4, "{size}: {both} of {}", h.len());
             } else {
                 assert!(written > 0);
+            }
+            if crate::literal::tests::engines().contains(&crate::literal::Engine::Avx2) {
+                let most = if size <= 4096 { h.len() / 2 } else { 1 };
+                assert!(skipped >= most, "{size}: {skipped} of {}", h.len());
             }
 
             let mut to_closure = Vec::new();
@@ -694,7 +748,7 @@ mod tests {
             for c in h.chunks(size) {
                 rw.write(c).unwrap();
             }
-            assert_eq!(rw.scanner.written, 0);
+            assert_eq!((rw.scanner.written, rw.scanner.skipped), (0, 0));
             let _ = rw.end().unwrap(); // the closure, done with
             assert_eq!(to_closure, want, "chunks of {size}, into a closure");
         }

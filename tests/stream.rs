@@ -150,6 +150,35 @@ proptest! {
     }
 }
 
+/// Tokens spread over runs of one filler byte, a few KB in all: windows long enough
+/// for the rewriter inserting into a `Vec` to copy their leading bytes in the pass
+/// that searches them, with literals, tails and `<`/`>` at every distance from the
+/// ends of its blocks.
+fn spread_input() -> impl Strategy<Value = Vec<u8>> {
+    let filler: &[u8] = b"..<>a\n/=";
+    proptest::collection::vec(
+        (0usize..200, proptest::sample::select(filler), token()),
+        0..40,
+    )
+    .prop_map(|parts| {
+        let mut v = Vec::new();
+        for (gap, fill, t) in parts {
+            v.resize(v.len() + gap, fill);
+            v.extend_from_slice(&t);
+        }
+        v
+    })
+}
+
+proptest! {
+    #![proptest_config(config(1_000))]
+
+    #[test]
+    fn long_windows(h in spread_input(), cuts in proptest::collection::vec(0usize..8000, 0..6)) {
+        check_all(&h, &cuts)?;
+    }
+}
+
 #[test]
 fn cap_gives_an_error_and_a_correct_prefix() {
     // A 1 MB `<` run with its candidate at the end: a template that uses group 1 must
