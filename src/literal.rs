@@ -125,8 +125,9 @@ impl Engine {
     /// the first block that holds a pair whose tail may match, or to 3 bytes before the
     /// end (the tails of pairs closer to it are not known; the last block overlaps
     /// those before). Returns the end of the blocks copied (no pair in `[from, end)`
-    /// has a tail that may match) and the last `<` or `>` among them; `None` without
-    /// AVX2 or when nothing was copied.
+    /// has a tail that may match), the last `<` or `>` among them, and the block it
+    /// stopped at, if any, as [`Engine::find_block`] would find it from `end` (its
+    /// pairs all with a valid tail); `None` without AVX2 or when nothing was copied.
     ///
     /// # Safety
     ///
@@ -139,13 +140,13 @@ impl Engine {
         h: &[u8],
         from: usize,
         dst: *mut u8,
-    ) -> Option<(usize, Option<usize>)> {
+    ) -> Option<(usize, Option<usize>, Option<Block>)> {
         #[cfg(target_arch = "x86_64")]
         if self == Engine::Avx2 {
             // SAFETY: `Engine::Avx2` is only chosen after
             // `is_x86_feature_detected!("avx2")`; the caller's promise for `dst`.
-            let (end, last) = unsafe { x86::avx2_copy_to_candidate(h, from.max(1), dst) };
-            return (end > from.max(1)).then_some((end, last));
+            let got = unsafe { x86::avx2_copy_to_candidate(h, from.max(1), dst) };
+            return (got.0 > from.max(1)).then_some(got);
         }
         let _ = (h, from, dst);
         None
@@ -406,7 +407,7 @@ mod x86 {
         h: &[u8],
         from: usize,
         dst: *mut u8,
-    ) -> (usize, Option<usize>) {
+    ) -> (usize, Option<usize>, Option<Block>) {
         let p = h.as_ptr();
         let gt = _mm256_set1_epi8(b'>' as i8);
         let two = _mm256_set1_epi8(2);
@@ -415,15 +416,24 @@ mod x86 {
         let (mut i, mut end) = (from, from);
         // The last block with a `<` or `>` (`usize::MAX`: none yet).
         let mut last = usize::MAX;
+        let mut found = None;
         while i + 67 <= n {
             prefetch(p, i);
             // SAFETY: 1 <= i and i + 64 <= n; AVX2 is enabled here.
             let (m0, m1) = unsafe { round64(p, i) };
             let any = _mm256_or_si256(m0, m1);
-            // SAFETY: i + 67 <= n; AVX2 is enabled here.
-            if _mm256_testz_si256(any, any) == 0 && bits64((m0, m1)) & unsafe { tails64(p, i) } != 0
-            {
-                break;
+            if _mm256_testz_si256(any, any) == 0 {
+                // SAFETY: i + 67 <= n; AVX2 is enabled here.
+                let mask = bits64((m0, m1)) & unsafe { tails64(p, i) };
+                if mask != 0 {
+                    found = Some(Block {
+                        base: i,
+                        mask,
+                        end: i + 64,
+                        tails: true,
+                    });
+                    break;
+                }
             }
             // SAFETY: `h[i..i + 64]` is readable, and `dst + i .. dst + i + 64` writable
             // by the caller's promise, as i + 64 <= n; AVX2 is enabled here.
@@ -449,7 +459,7 @@ mod x86 {
             };
         }
         if last == usize::MAX {
-            return (end, None);
+            return (end, None, found);
         }
         // SAFETY: the round at `last` read `h[last..last + 64]`.
         let m = unsafe {
@@ -459,7 +469,7 @@ mod x86 {
             );
             bits64((angles(a), angles(b)))
         };
-        (end, Some(last + 63 - m.leading_zeros() as usize))
+        (end, Some(last + 63 - m.leading_zeros() as usize), found)
     }
 
     /// The pairs among the 64 bytes at `p + i`, as two byte masks (0xff where the
@@ -813,7 +823,21 @@ pub(crate) mod tests {
                         continue;
                     }
                     let last = (from..end).rev().find(|&j| h[j] | 2 == b'>');
-                    assert_eq!(got, Some((end, last)), "{ctx}");
+                    // The block stopped at: its pairs whose tail may match, all after
+                    // `end`.
+                    let block = (i + 67 <= h.len()).then(|| {
+                        let mask = (0..64)
+                            .filter(|&k| may_match(h, i + k))
+                            .fold(0u64, |m, k| m | 1 << k);
+                        Block {
+                            base: i,
+                            mask,
+                            end: i + 64,
+                            tails: true,
+                        }
+                    });
+                    assert!(block.is_none_or(|b| b.base + b.mask.trailing_zeros() as usize >= end));
+                    assert_eq!(got, Some((end, last, block)), "{ctx}");
                     assert_eq!(dst[from..end], h[from..end], "{ctx}");
                     assert!(
                         dst[..from].iter().chain(&dst[end..]).all(|&x| x == 0xAA),

@@ -1210,7 +1210,8 @@ impl Scanner {
         let len = out.len();
         let dst = out.as_mut_ptr().wrapping_add(len);
         // SAFETY: `reserve` made `out[len..len + h.len()]` spare capacity, apart from `h`.
-        let Some((end, last)) = (unsafe { self.lits.engine.copy_to_candidate(h, 1, dst) }) else {
+        let Some((end, last, block)) = (unsafe { self.lits.engine.copy_to_candidate(h, 1, dst) })
+        else {
             return 0;
         };
         // A literal whose `=` lies at `end` or after may start up to 4 bytes before it.
@@ -1230,11 +1231,16 @@ impl Scanner {
             // None in `[1, end)`: the first byte may be one.
             None => (h[0] | 2 == b'>').then_some(0),
         };
-        work!(self, end);
         self.open_from_last(h, to, last);
         self.pos = to;
         self.lits.at = to;
+        // The block it stopped at is the pair search's next, at hand: its pairs lie
+        // at `end` or after.
         self.lits.pairs = Pairs::none_at(to);
+        work_counter!(self, work);
+        self.lits
+            .pairs
+            .found(block, &h[..block.map_or(end, |b| b.end)], 0, work);
         #[cfg(test)]
         {
             self.skipped += to;

@@ -738,7 +738,10 @@ mod tests {
             } else {
                 assert!(written > 0);
             }
-            if crate::literal::tests::engines().contains(&crate::literal::Engine::Avx2) {
+            // Windows shorter than 1 KiB go the general way.
+            if size < 1024 {
+                assert_eq!(skipped, 0);
+            } else if crate::literal::tests::engines().contains(&crate::literal::Engine::Avx2) {
                 let most = if size <= 4096 { h.len() / 2 } else { 1 };
                 assert!(skipped >= most, "{size}: {skipped} of {}", h.len());
             }
