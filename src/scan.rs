@@ -1380,6 +1380,68 @@ mod tests {
         }
     }
 
+    /// The copying search of a window's first bytes (`skip_writing`) runs only where a
+    /// streaming driver calls it with nothing decided yet: at the window's start, in
+    /// the seek phase, with no literal or block of pairs at hand, no copying search
+    /// set, in 1 KiB or more. Anywhere else it leaves the scanner and the output as
+    /// they are.
+    #[test]
+    #[cfg(feature = "alloc")]
+    #[allow(unsafe_code)]
+    fn skip_writing_runs_only_at_a_clean_window_start() {
+        let avx2 = crate::literal::tests::engines().contains(&Engine::Avx2);
+        let dots = vec![b'.'; 4096];
+        let copies = |s: &mut Scanner, h: &[u8]| {
+            let mut out = b"kept".to_vec();
+            let before = (s.pos, s.checked, s.open, s.phase, s.lits.at);
+            let n = s.skip_writing(h, &mut out);
+            if n == 0 {
+                assert_eq!(out, b"kept");
+                assert_eq!((s.pos, s.checked, s.open, s.phase, s.lits.at), before);
+            } else {
+                assert_eq!(out[4..], h[..n]);
+            }
+            n
+        };
+        assert_eq!(copies(&mut Scanner::new(), &dots[..1023]), 0);
+        assert_eq!(copies(&mut Scanner::new(), &dots[..1024]) > 0, avx2);
+        assert_eq!(copies(&mut Scanner::new(), &dots) > 0, avx2);
+
+        // A run with a candidate left open at a window's end, the window dropped.
+        let mut s = Scanner::new();
+        let h = b"<a href=/x and no end";
+        assert_eq!(s.step::<false>(h), Step::NeedMore);
+        s.shift(h.len());
+        assert!(matches!(s.phase, Phase::InRun { .. }) && (s.pos, s.checked) == (0, 0));
+        assert_eq!(copies(&mut s, &dots), 0);
+
+        // Part of the window stepped over already.
+        let mut s = Scanner::new();
+        assert_eq!(s.step::<false>(&dots[..2000]), Step::NeedMore);
+        assert!(s.phase == Phase::Seek && s.pos > 0 && s.lits.hit.is_none());
+        assert_eq!(copies(&mut s, &dots), 0);
+
+        // A literal at hand, its tail undecided at the previous window's end.
+        let mut h = b"href=/".to_vec();
+        let mut s = Scanner::new();
+        assert_eq!(s.step::<false>(&h), Step::NeedMore);
+        assert!(s.lits.hit.is_some() && (s.pos, s.checked) == (0, 0));
+        h.extend_from_slice(&dots);
+        assert_eq!(copies(&mut s, &h), 0);
+
+        // A block of pairs at hand.
+        let mut s = Scanner::new();
+        s.lits.pairs.mask = 1 << 5;
+        assert_eq!(copies(&mut s, &dots), 0);
+
+        // The one-shot driver's copying search set.
+        let mut s = Scanner::new();
+        let mut buf = [0u8; 8];
+        // SAFETY: with `limit == 0` nothing is written through the pointer.
+        s.copy_to(unsafe { CopyTo::new(buf.as_mut_ptr(), 0, 0, 0..0) });
+        assert_eq!(copies(&mut s, &dots), 0);
+    }
+
     /// Scans `h` to the end; returns the matches and the bytes examined.
     fn run(h: &[u8]) -> (usize, usize) {
         let mut s = Scanner::new();

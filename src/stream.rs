@@ -700,6 +700,34 @@ mod tests {
         }
     }
 
+    /// A window may start with the `>` that closes a run left open at the end of the
+    /// one before (nothing is held: the run has no candidate there), or with a `<`:
+    /// the copying search of its first bytes reads its first byte too.
+    #[test]
+    fn a_window_may_start_by_closing_a_run() {
+        let base = Base::parse("https://go.dev").unwrap();
+        let avx2 = crate::literal::tests::engines().contains(&crate::literal::Engine::Avx2);
+        for first in [b'>', b'<', b'x'] {
+            let mut h = b"<div class=x ".to_vec();
+            let cut = h.len();
+            h.push(first);
+            h.resize(cut + 2000, b'.');
+            h.extend_from_slice(b" href=/x>");
+            h.resize(h.len() + 100, b'.');
+            let want = crate::absolutize(&h, &base).into_owned();
+            assert_eq!(want.len() > h.len(), first != b'>');
+            let mut out = Vec::new();
+            let mut rw = Rewriter::new(&base, &mut out);
+            rw.write(&h[..cut]).unwrap();
+            assert_eq!(rw.held(), 0);
+            rw.write(&h[cut..]).unwrap();
+            let skipped = rw.scanner.skipped;
+            rw.end().unwrap();
+            assert_eq!(out, want, "{}", first as char);
+            assert!(!avx2 || skipped > 1900, "{skipped}");
+        }
+    }
+
     /// Inserting into a `Vec`, a chunk's bytes up to its first candidate are written
     /// in the pass that searches them (`Scanner::skip_writing`, with AVX2), and those
     /// up to its end in the pass that brings the run state there up to date
