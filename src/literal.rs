@@ -408,10 +408,9 @@ mod x86 {
         from: usize,
         dst: *mut u8,
     ) -> (usize, Option<usize>, Option<Block>) {
+        use crate::probe::avx2::{angles, angles64};
+
         let p = h.as_ptr();
-        let gt = _mm256_set1_epi8(b'>' as i8);
-        let two = _mm256_set1_epi8(2);
-        let angles = |v| _mm256_cmpeq_epi8(_mm256_or_si256(v, two), gt);
         let n = h.len();
         let (mut i, mut end) = (from, from);
         // The last block with a `<` or `>` (`usize::MAX`: none yet).
@@ -461,14 +460,8 @@ mod x86 {
         if last == usize::MAX {
             return (end, None, found);
         }
-        // SAFETY: the round at `last` read `h[last..last + 64]`.
-        let m = unsafe {
-            let (a, b) = (
-                _mm256_loadu_si256(p.add(last).cast()),
-                _mm256_loadu_si256(p.add(last + 32).cast()),
-            );
-            bits64((angles(a), angles(b)))
-        };
+        // SAFETY: the round at `last` read `h[last..last + 64]`; AVX2 is enabled here.
+        let m = unsafe { angles64(p.add(last)) };
         (end, Some(last + 63 - m.leading_zeros() as usize), found)
     }
 
