@@ -266,7 +266,7 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
             return Err(e);
         }
         let buf = core::mem::take(&mut self.buf);
-        let keep = self.drive_chunk(&buf, true, 0);
+        let keep = self.drive_chunk(&buf, true, false);
         debug_assert_eq!(keep, buf.len());
         let stats = self.stats();
         Ok((self.sink, stats))
@@ -323,13 +323,7 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
     /// tail.
     fn drive_in_place(&mut self, chunk: &[u8]) {
         debug_assert!(self.buf.is_empty());
-        // Inserting into a `Vec`: the bytes up to the first block that may hold a
-        // candidate are copied in the pass that searches them.
-        let done = match (self.replacer.insertion().is_some(), self.sink.as_vec_mut()) {
-            (true, Some(out)) => self.scanner.skip_writing(chunk, out),
-            _ => 0,
-        };
-        let keep = self.drive_chunk(chunk, false, done);
+        let keep = self.drive_chunk(chunk, false, true);
         if keep < chunk.len() {
             extend(&mut self.buf, &chunk[keep..]);
         }
@@ -339,16 +333,23 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
     fn drive_held(&mut self, more: &[u8]) {
         extend(&mut self.buf, more);
         let buf = core::mem::take(&mut self.buf);
-        let keep = self.drive_chunk(&buf, false, 0);
+        let keep = self.drive_chunk(&buf, false, false);
         self.buf = buf;
         self.buf.drain(..keep);
     }
 
     /// Runs the scanner over `window` (the undecided bytes followed by new input),
     /// writes out what is decided and returns how many leading bytes of `window` are
-    /// done with; the scanner's offsets then start after them.
-    fn drive_chunk(&mut self, window: &[u8], eof: bool, done: usize) -> usize {
+    /// done with; the scanner's offsets then start after them. `in_place`: `window`
+    /// is a chunk scanned where it lies, nothing held before it.
+    fn drive_chunk(&mut self, window: &[u8], eof: bool, in_place: bool) -> usize {
         let mut plan = Plan::new(&mut self.replacer);
+        // Inserting into a `Vec`, a chunk's bytes up to the first block that may hold a
+        // candidate are copied in the pass that searches them.
+        let done = match (in_place, &plan, self.sink.as_vec_mut()) {
+            (true, Plan::Insert(_), Some(out)) => self.scanner.skip_writing(window, out),
+            _ => 0,
+        };
         let mut w = Writing {
             plan: &mut plan,
             sink: &mut self.sink,
