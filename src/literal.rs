@@ -125,9 +125,9 @@ impl Engine {
     /// the first block that holds a pair whose tail may match, or to 3 bytes before the
     /// end (the tails of pairs closer to it are not known; the last block overlaps
     /// those before). Returns the end of the blocks copied (no pair in `[from, end)`
-    /// has a tail that may match), the last `<` or `>` among them, and the block it
-    /// stopped at, if any, as [`Engine::find_block`] would find it from `end` (its
-    /// pairs all with a valid tail); `None` without AVX2 or when nothing was copied.
+    /// has a tail that may match) and the block it stopped at, if any, as
+    /// [`Engine::find_block`] would find it from `end` (its pairs all with a tail that
+    /// may match); `None` without AVX2 or when nothing was copied.
     ///
     /// # Safety
     ///
@@ -140,7 +140,7 @@ impl Engine {
         h: &[u8],
         from: usize,
         dst: *mut u8,
-    ) -> Option<(usize, Option<usize>, Option<Block>)> {
+    ) -> Option<(usize, Option<Block>)> {
         #[cfg(target_arch = "x86_64")]
         if self == Engine::Avx2 {
             // SAFETY: `Engine::Avx2` is only chosen after
@@ -407,62 +407,75 @@ mod x86 {
         h: &[u8],
         from: usize,
         dst: *mut u8,
-    ) -> (usize, Option<usize>, Option<Block>) {
-        use crate::probe::avx2::{angles, angles64};
-
+    ) -> (usize, Option<Block>) {
         let p = h.as_ptr();
         let n = h.len();
-        let (mut i, mut end) = (from, from);
-        // The last block with a `<` or `>` (`usize::MAX`: none yet).
-        let mut last = usize::MAX;
-        let mut found = None;
-        while i + 67 <= n {
+        if from + 67 > n {
+            return (from, None);
+        }
+        let mut i = from;
+        // Blocks of 64 bytes from `from`, as long as another fits after each (its
+        // tails known); then one more, ending 3 bytes before `n` and overlapping those
+        // passed, unless the last ends there.
+        loop {
             prefetch(p, i);
-            // SAFETY: 1 <= i and i + 64 <= n; AVX2 is enabled here.
-            let (m0, m1) = unsafe { round64(p, i) };
-            let any = _mm256_or_si256(m0, m1);
-            if _mm256_testz_si256(any, any) == 0 {
-                // SAFETY: i + 67 <= n; AVX2 is enabled here.
-                let mask = bits64((m0, m1)) & unsafe { tails64(p, i) };
-                if mask != 0 {
-                    found = Some(Block {
-                        base: i,
-                        mask,
-                        end: i + 64,
-                        tails: true,
-                    });
-                    break;
-                }
+            // SAFETY: 1 <= i and i + 67 <= n; `dst + i .. dst + i + 64` is writable by
+            // the caller's promise; AVX2 is enabled here.
+            if let Some(b) = unsafe { copy_candidate_block(p, i, dst) } {
+                return (i, Some(b));
             }
-            // SAFETY: `h[i..i + 64]` is readable, and `dst + i .. dst + i + 64` writable
-            // by the caller's promise, as i + 64 <= n; AVX2 is enabled here.
-            let a = unsafe {
-                let (a, b) = (
-                    _mm256_loadu_si256(p.add(i).cast()),
-                    _mm256_loadu_si256(p.add(i + 32).cast()),
-                );
-                _mm256_storeu_si256(dst.add(i).cast(), a);
-                _mm256_storeu_si256(dst.add(i + 32).cast(), b);
-                _mm256_or_si256(angles(a), angles(b))
-            };
-            if _mm256_testz_si256(a, a) == 0 {
-                last = i;
+            i += 64;
+            if i + 67 > n {
+                break;
             }
-            end = i + 64;
-            // The next block; or the last one whose tails are known, ending 3 bytes
-            // before `n` and overlapping those passed; or none.
-            i = if i + 64 + 67 <= n || end + 3 >= n {
-                i + 64
-            } else {
-                n - 67
-            };
         }
-        if last == usize::MAX {
-            return (end, None, found);
+        if i + 3 == n {
+            return (i, None);
         }
-        // SAFETY: the round at `last` read `h[last..last + 64]`; AVX2 is enabled here.
-        let m = unsafe { angles64(p.add(last)) };
-        (end, Some(last + 63 - m.leading_zeros() as usize), found)
+        // SAFETY: as above, for `n - 67`: 1 <= from <= n - 67.
+        match unsafe { copy_candidate_block(p, n - 67, dst) } {
+            Some(b) => (i, Some(b)),
+            None => (n - 3, None),
+        }
+    }
+
+    /// The block of 64 bytes at `p + i`: the pairs among them whose tail may match,
+    /// if any; else `None`, with the bytes copied to `dst + i`.
+    ///
+    /// # Safety
+    ///
+    /// `p + i - 1 .. p + i + 67` must be readable, `dst + i .. dst + i + 64` writable
+    /// and apart from them; the processor must have AVX2.
+    #[cfg(feature = "alloc")]
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    unsafe fn copy_candidate_block(p: *const u8, i: usize, dst: *mut u8) -> Option<Block> {
+        // SAFETY: the caller's promise.
+        let (m0, m1) = unsafe { round64(p, i) };
+        let any = _mm256_or_si256(m0, m1);
+        if _mm256_testz_si256(any, any) == 0 {
+            // SAFETY: the caller's promise.
+            let mask = bits64((m0, m1)) & unsafe { tails64(p, i) };
+            if mask != 0 {
+                return Some(Block {
+                    base: i,
+                    mask,
+                    end: i + 64,
+                    tails: true,
+                });
+            }
+        }
+        // SAFETY: the caller's promise; the compiler shares these loads with
+        // `round64`'s.
+        unsafe {
+            let (a, b) = (
+                _mm256_loadu_si256(p.add(i).cast()),
+                _mm256_loadu_si256(p.add(i + 32).cast()),
+            );
+            _mm256_storeu_si256(dst.add(i).cast(), a);
+            _mm256_storeu_si256(dst.add(i + 32).cast(), b);
+        }
+        None
     }
 
     /// The pairs among the 64 bytes at `p + i`, as two byte masks (0xff where the
@@ -815,7 +828,6 @@ pub(crate) mod tests {
                         assert!(dst.iter().all(|&x| x == 0xAA), "{ctx}");
                         continue;
                     }
-                    let last = (from..end).rev().find(|&j| h[j] | 2 == b'>');
                     // The block stopped at: its pairs whose tail may match, all after
                     // `end`.
                     let block = (i + 67 <= h.len()).then(|| {
@@ -830,7 +842,7 @@ pub(crate) mod tests {
                         }
                     });
                     assert!(block.is_none_or(|b| b.base + b.mask.trailing_zeros() as usize >= end));
-                    assert_eq!(got, Some((end, last, block)), "{ctx}");
+                    assert_eq!(got, Some((end, block)), "{ctx}");
                     assert_eq!(dst[from..end], h[from..end], "{ctx}");
                     assert!(
                         dst[..from].iter().chain(&dst[end..]).all(|&x| x == 0xAA),

@@ -266,7 +266,7 @@ fn masks<const AVX2: bool>(h: &[u8], start: usize, a: u8, b: Option<u8>) -> (u64
 
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
-pub(crate) mod avx2 {
+mod avx2 {
     use core::arch::x86_64::*;
 
     /// The masks of `a` and `b` in the 64 bytes at `p`.
@@ -296,7 +296,7 @@ pub(crate) mod avx2 {
     /// The bytes `x` of `v` with `x | 2 == b'>'` (`<` and `>`), as a byte mask.
     #[target_feature(enable = "avx2")]
     #[inline]
-    pub(crate) fn angles(v: __m256i) -> __m256i {
+    fn angles(v: __m256i) -> __m256i {
         _mm256_cmpeq_epi8(
             _mm256_or_si256(v, _mm256_set1_epi8(2)),
             _mm256_set1_epi8(b'>' as i8),
@@ -310,7 +310,7 @@ pub(crate) mod avx2 {
     /// `p .. p + 64` must be readable and the processor must have AVX2.
     #[target_feature(enable = "avx2")]
     #[inline]
-    pub(crate) unsafe fn angles64(p: *const u8) -> u64 {
+    unsafe fn angles64(p: *const u8) -> u64 {
         // SAFETY: the caller makes the two 32-byte loads readable; unaligned loads.
         let (v0, v1) = unsafe {
             (

@@ -43,9 +43,9 @@
 //! to the output, and the streaming driver on each window after its first match, where
 //! a candidate whose tail runs past the window's end is left to the general step.
 //! Inserting into a `Vec`, the streaming driver also has a window's bytes up to its
-//! first candidate copied by the pass that searches them, which tracks the last `<` or
-//! `>` as it goes ([`Scanner::skip_writing`]): most windows of real pages hold no link,
-//! and their bytes are then read from memory once.
+//! first candidate copied by the pass that searches them ([`Scanner::skip_writing`]):
+//! most windows of real pages hold no link, and their bytes are then read from memory
+//! once.
 //!
 //! The scanner is resumable: [`Scanner::step`] works on a window of input and, unless
 //! told the window reaches the end of the input (`eof`), says [`Step::NeedMore`] when
@@ -1183,12 +1183,12 @@ impl Scanner {
     /// For a driver that only inserts before group 4 and writes to a `Vec`, at the
     /// start of a window `h` none of whose bytes is written yet: appends to `out` the
     /// window's leading bytes up to the first block with a pair whose tail may match,
-    /// copied by the pass that searches them ([`Engine::copy_to_candidate`], which
-    /// also finds the last `<` or `>` among them), and moves the scanner past them
-    /// with the run state at their end, as if it had stepped over them. Returns how
-    /// many bytes were appended: 0 without AVX2, unless the scanner stands at the
-    /// window's start in the seek phase with no search at hand, or in a window shorter
-    /// than [`SKIP_MIN`].
+    /// copied by the pass that searches them ([`Engine::copy_to_candidate`]), and
+    /// moves the scanner past them with the run state at their end (from the last `<`
+    /// or `>` before it, searched for back from there), as if it had stepped over
+    /// them. Returns how many bytes were appended: 0 without AVX2, unless the scanner
+    /// stands at the window's start in the seek phase with no search at hand, or in a
+    /// window shorter than [`SKIP_MIN`].
     ///
     /// Most chunks of real pages hold no link: they are then read from memory once,
     /// not once to scan and again to copy, as the one-shot driver's copying search
@@ -1210,8 +1210,7 @@ impl Scanner {
         let len = out.len();
         let dst = out.as_mut_ptr().wrapping_add(len);
         // SAFETY: `reserve` made `out[len..len + h.len()]` spare capacity, apart from `h`.
-        let Some((end, last, block)) = (unsafe { self.lits.engine.copy_to_candidate(h, 1, dst) })
-        else {
+        let Some((end, block)) = (unsafe { self.lits.engine.copy_to_candidate(h, 1, dst) }) else {
             return 0;
         };
         // A literal whose `=` lies at `end` or after may start up to 4 bytes before it.
@@ -1222,15 +1221,10 @@ impl Scanner {
             dst.write(h[0]);
             out.set_len(len + to);
         }
-        // The run state at `to`, from the last `<` or `>` before it.
-        let last = match last {
-            Some(l) if l < to => Some(l),
-            // The last lies among the 4 bytes before `end`: one before `to` is searched
-            // for back from there (AVX2 is present: the search above ran).
-            Some(_) => probe::rfind_angle::<true>(h, 0, to),
-            // None in `[1, end)`: the first byte may be one.
-            None => (h[0] | 2 == b'>').then_some(0),
-        };
+        // The run state at `to`, from the last `<` or `>` before it, searched for back
+        // from there: among the bytes just read, and on most pages a few bytes away.
+        // (AVX2 is present: the search above ran.)
+        let last = probe::rfind_angle::<true>(h, 0, to);
         self.open_from_last(h, to, last);
         self.pos = to;
         self.lits.at = to;
