@@ -512,6 +512,17 @@ struct Candidate {
     path: usize,
 }
 
+/// What [`Scanner::skip_writing`] did.
+#[cfg(feature = "alloc")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Skipped {
+    /// How many of the window's bytes were appended: the scanner stands there.
+    pub(crate) to: usize,
+    /// Whether the window is done with: nothing is pending but the bytes from `to` on,
+    /// a suffix that may begin a literal.
+    pub(crate) finished: bool,
+}
+
 /// The shortest window that [`Scanner::skip_writing`] copies from: in shorter ones
 /// the general step's few calls cost less than what they would save.
 #[cfg(feature = "alloc")]
@@ -1186,17 +1197,29 @@ impl Scanner {
     /// copied by the pass that searches them ([`Engine::copy_to_candidate`]), and
     /// moves the scanner past them with the run state at their end (from the last `<`
     /// or `>` before it, searched for back from there), as if it had stepped over
-    /// them. Returns how many bytes were appended: 0 without AVX2, unless the scanner
-    /// stands at the window's start in the seek phase with no search at hand, or in a
-    /// window shorter than [`SKIP_MIN`].
+    /// them. Returns how many bytes were appended: none without AVX2, unless the
+    /// scanner stands at the window's start in the seek phase with no search at hand,
+    /// or in a window shorter than [`SKIP_MIN`].
+    ///
+    /// When the search reaches the window's end with no such block, as in most windows,
+    /// it has stopped 3 bytes before the end. Unless a literal ends in those 3 bytes
+    /// (its tail runs past the window), no literal starts before the longest suffix
+    /// that may begin one ([`literal_prefix_at_end`]): the bytes up to there are
+    /// decided, appended too, and the window is done with ([`Skipped::finished`]),
+    /// the scanner left where [`Scanner::step`] and then
+    /// [`Scanner::pending_writing`] would leave it.
     ///
     /// Most chunks of real pages hold no link: they are then read from memory once,
     /// not once to scan and again to copy, as the one-shot driver's copying search
-    /// does ([`Scanner::copy_to`]); the general step takes up the last bytes.
+    /// does ([`Scanner::copy_to`]), and cost the general step nothing.
     #[cfg(feature = "alloc")]
     #[inline]
     #[allow(unsafe_code)]
-    pub(crate) fn skip_writing(&mut self, h: &[u8], out: &mut alloc::vec::Vec<u8>) -> usize {
+    pub(crate) fn skip_writing(&mut self, h: &[u8], out: &mut alloc::vec::Vec<u8>) -> Skipped {
+        let none = Skipped {
+            to: 0,
+            finished: false,
+        };
         if self.phase != Phase::Seek
             || (self.pos, self.checked) != (0, 0)
             || self.lits.hit.is_some()
@@ -1204,22 +1227,36 @@ impl Scanner {
             || self.lits.copy.dst != 0
             || h.len() < SKIP_MIN
         {
-            return 0;
+            return none;
         }
         out.reserve(h.len());
         let len = out.len();
         let dst = out.as_mut_ptr().wrapping_add(len);
         // SAFETY: `reserve` made `out[len..len + h.len()]` spare capacity, apart from `h`.
         let Some((end, block)) = (unsafe { self.lits.engine.copy_to_candidate(h, 1, dst) }) else {
-            return 0;
+            return none;
         };
-        // A literal whose `=` lies at `end` or after may start up to 4 bytes before it.
-        let to = end - 4;
+        // At the window's end (the search stopped 3 bytes before it), with no literal
+        // ending in the last 3 bytes, the scanner stops before the suffix that may begin
+        // one. Otherwise a literal whose `=` lies at `end` or after may start up to 4
+        // bytes before it, and the general step goes on from there.
+        let n = h.len();
+        let finished =
+            block.is_none() && !(end..n).any(|eq| h[eq] == b'=' && literal_len(h, eq).is_some());
+        let to = if finished {
+            debug_assert_eq!(end, n - 3);
+            n - literal_prefix_at_end(h)
+        } else {
+            end - 4
+        };
         // SAFETY: `out[len + 1..len + end]` was written by the search, and `out[len]` is
         // written here, within the capacity reserved.
         unsafe {
             dst.write(h[0]);
-            out.set_len(len + to);
+            out.set_len(len + to.min(end));
+        }
+        if to > end {
+            crate::replace::extend(out, &h[end..to]);
         }
         // The run state at `to`, from the last `<` or `>` before it, searched for back
         // from there: among the bytes just read, and on most pages a few bytes away.
@@ -1229,17 +1266,20 @@ impl Scanner {
         self.pos = to;
         self.lits.at = to;
         // The block it stopped at is the pair search's next, at hand: its pairs lie
-        // at `end` or after.
+        // at `end` or after. At the window's end, the search has read all its pairs.
         self.lits.pairs = Pairs::none_at(to);
+        let searched = match block {
+            Some(b) => b.end,
+            None if finished => n,
+            None => end,
+        };
         work_counter!(self, work);
-        self.lits
-            .pairs
-            .found(block, &h[..block.map_or(end, |b| b.end)], 0, work);
+        self.lits.pairs.found(block, &h[..searched], 0, work);
         #[cfg(test)]
         {
             self.skipped += to;
         }
-        to
+        Skipped { to, finished }
     }
 
     /// Moves the window `k` bytes on: the caller dropped its first `k` bytes. Offsets
@@ -1388,7 +1428,7 @@ mod tests {
         let copies = |s: &mut Scanner, h: &[u8]| {
             let mut out = b"kept".to_vec();
             let before = (s.pos, s.checked, s.open, s.phase, s.lits.at);
-            let n = s.skip_writing(h, &mut out);
+            let n = s.skip_writing(h, &mut out).to;
             if n == 0 {
                 assert_eq!(out, b"kept");
                 assert_eq!((s.pos, s.checked, s.open, s.phase, s.lits.at), before);

@@ -347,7 +347,16 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
         // Inserting into a `Vec`, a chunk's bytes up to the first block that may hold a
         // candidate are copied in the pass that searches them.
         let done = match (in_place, &plan, self.sink.as_vec_mut()) {
-            (true, Plan::Insert(_), Some(out)) => self.scanner.skip_writing(window, out),
+            (true, Plan::Insert(_), Some(out)) => {
+                let skipped = self.scanner.skip_writing(window, out);
+                if skipped.finished {
+                    // Written up to its undecided end: most chunks hold no link.
+                    self.scanner.shift(skipped.to);
+                    self.offset += skipped.to as u64;
+                    return skipped.to;
+                }
+                skipped.to
+            }
             _ => 0,
         };
         let mut w = Writing {
@@ -698,6 +707,90 @@ mod tests {
         }
         if crate::literal::tests::engines().contains(&crate::literal::Engine::Avx2) {
             assert!(made > 0);
+        }
+    }
+
+    /// A window with no candidate is decided to its end in the copying search's pass
+    /// (`Scanner::skip_writing`, with AVX2): up to the longest suffix that may begin a
+    /// literal, unless a literal ends in its last 3 bytes, with its tail after them;
+    /// the general step and `Scanner::pending_writing` write nothing. The run state
+    /// and what is held carry on into the next chunk: the output is the one-shot
+    /// rewrite's.
+    #[test]
+    fn a_window_without_a_candidate_ends_in_its_pass() {
+        let base = Base::parse("https://go.dev").unwrap();
+        let avx2 = crate::literal::tests::engines().contains(&crate::literal::Engine::Avx2);
+        // The longest suffix of `h` that begins `href=` or `src=`, byte by byte.
+        let prefix = |h: &[u8]| {
+            (0..=4)
+                .rev()
+                .find(|&k| {
+                    let s = &h[h.len() - k..];
+                    b"href=".starts_with(s) || b"src=".starts_with(s)
+                })
+                .unwrap_or(0)
+        };
+        let ends: [&[u8]; 22] = [
+            b"",
+            b"h",
+            b"hr",
+            b"hre",
+            b"href",
+            b"s",
+            b"sr",
+            b"src",
+            b"src=",
+            b"href=",
+            b"href=/",
+            b"href=\"",
+            b"src=\"/",
+            b"rc=",
+            b"xf=",
+            b"f=/",
+            b"hrefx",
+            b"ssrc",
+            b"<",
+            b">",
+            b"<a href",
+            b"<a href=",
+        ];
+        let nexts: [&[u8]; 4] = [b"/x> after", b"\"/y\">", b"x/z>", b"=/w> <b src=/v>"];
+        for filler in [
+            &b"<p>Lorem ipsum.</p>\n"[..],
+            b"<div data-x='",
+            b"text, no angle ",
+        ] {
+            for len in [1024, 1025, 1087, 1100] {
+                for end in ends {
+                    let mut first: Vec<u8> = filler.iter().copied().cycle().take(len).collect();
+                    first.extend_from_slice(end);
+                    let n = first.len();
+                    let literal_at_end = (n - 3..n)
+                        .any(|eq| first[eq] == b'=' && first[..eq].ends_with(b"href"))
+                        || (n - 3..n).any(|eq| first[eq] == b'=' && first[..eq].ends_with(b"src"));
+                    for next in nexts {
+                        let mut h = first.clone();
+                        h.extend_from_slice(next);
+                        let want = crate::absolutize(&h, &base).into_owned();
+                        let mut out = Vec::new();
+                        let mut rw = Rewriter::new(&base, &mut out);
+                        rw.write(&first).unwrap();
+                        let (written, skipped, held) =
+                            (rw.scanner.written, rw.scanner.skipped, rw.held());
+                        rw.write(next).unwrap();
+                        rw.end().unwrap();
+                        let ctx = std::string::String::from_utf8_lossy(&h).into_owned();
+                        assert_eq!(out, want, "{ctx}");
+                        if avx2 && !literal_at_end {
+                            assert_eq!(
+                                (written, skipped, held),
+                                (0, n - prefix(&first), prefix(&first)),
+                                "{ctx}"
+                            );
+                        }
+                    }
+                }
+            }
         }
     }
 
