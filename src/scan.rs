@@ -1255,9 +1255,8 @@ impl Scanner {
             dst.write(h[0]);
             out.set_len(len + to.min(end));
         }
-        if to > end {
-            crate::replace::extend(out, &h[end..to]);
-        }
+        // At the window's end, its last bytes (none when `to` is not past `end`).
+        crate::replace::extend(out, &h[end.min(to)..to]);
         // The run state at `to`, from the last `<` or `>` before it, searched for back
         // from there: among the bytes just read, and on most pages a few bytes away.
         // (AVX2 is present: the search above ran.)
@@ -1266,15 +1265,12 @@ impl Scanner {
         self.pos = to;
         self.lits.at = to;
         // The block it stopped at is the pair search's next, at hand: its pairs lie
-        // at `end` or after. At the window's end, the search has read all its pairs.
+        // at `end` or after.
         self.lits.pairs = Pairs::none_at(to);
-        let searched = match block {
-            Some(b) => b.end,
-            None if finished => n,
-            None => end,
-        };
         work_counter!(self, work);
-        self.lits.pairs.found(block, &h[..searched], 0, work);
+        self.lits
+            .pairs
+            .found(block, &h[..block.map_or(end, |b| b.end)], 0, work);
         #[cfg(test)]
         {
             self.skipped += to;

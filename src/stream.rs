@@ -823,10 +823,10 @@ mod tests {
     }
 
     /// Inserting into a `Vec`, a chunk's bytes up to its first candidate are written
-    /// in the pass that searches them (`Scanner::skip_writing`, with AVX2), and those
-    /// up to its end in the pass that brings the run state there up to date
-    /// (`Scanner::pending_writing`); into any other sink they go the general way. The
-    /// output is the same.
+    /// in the pass that searches them (`Scanner::skip_writing`, with AVX2, which takes
+    /// a chunk with none to its end), and those after its last link up to its end in
+    /// the pass that brings the run state there up to date (`Scanner::pending_writing`);
+    /// into any other sink they go the general way. The output is the same.
     #[test]
     fn chunk_ends_into_a_vec_are_written_in_one_pass() {
         // A link every 12 KB, between paragraphs and between scripts with no `<` or
