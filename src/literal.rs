@@ -465,8 +465,23 @@ mod x86 {
                 });
             }
         }
-        // SAFETY: the caller's promise; the compiler shares these loads with
-        // `round64`'s.
+        // SAFETY: the caller's promise.
+        unsafe { copy64(p, i, dst) };
+        None
+    }
+
+    /// Copies the 64 bytes at `p + i` to `dst + i`, with loads that the compiler
+    /// shares with a search's loads of the same bytes ([`round64`]), so that the
+    /// bytes are stored from the registers the search read them into.
+    ///
+    /// # Safety
+    ///
+    /// `p + i .. p + i + 64` must be readable, `dst + i .. dst + i + 64` writable and
+    /// apart from them; the processor must have AVX2.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    unsafe fn copy64(p: *const u8, i: usize, dst: *mut u8) {
+        // SAFETY: the caller's promise. Unaligned loads and stores.
         unsafe {
             let (a, b) = (
                 _mm256_loadu_si256(p.add(i).cast()),
@@ -475,7 +490,6 @@ mod x86 {
             _mm256_storeu_si256(dst.add(i).cast(), a);
             _mm256_storeu_si256(dst.add(i + 32).cast(), b);
         }
-        None
     }
 
     /// The pairs among the 64 bytes at `p + i`, as two byte masks (0xff where the
@@ -576,14 +590,7 @@ mod x86 {
                 // SAFETY: `h[i..i + 64]` is readable (i + 64 <= h.len()), and
                 // `dst + i .. dst + i + 64` writable by the caller's promise, as
                 // i + 64 <= limit; AVX2 is enabled here.
-                unsafe {
-                    let (a, b) = (
-                        _mm256_loadu_si256(p.add(i).cast()),
-                        _mm256_loadu_si256(p.add(i + 32).cast()),
-                    );
-                    _mm256_storeu_si256(dst.add(i).cast(), a);
-                    _mm256_storeu_si256(dst.add(i + 32).cast(), b);
-                }
+                unsafe { copy64(p, i, dst) };
                 upto = i + 64;
             }
             let any = _mm256_or_si256(m0, m1);
