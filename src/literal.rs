@@ -771,9 +771,9 @@ pub(crate) mod tests {
     }
 
     /// The search that copies up to the first candidate: it copies exactly the blocks
-    /// it passes, stops at the first block with a pair whose tail may match (or 3
-    /// bytes before the end, the last block overlapping those before), and finds the
-    /// last `<` or `>` it passed.
+    /// it passes and stops at the first block with a pair whose tail may match (or 3
+    /// bytes before the end, the last block overlapping those before), wherever a `<`
+    /// or `>` lies.
     #[test]
     #[cfg(feature = "alloc")]
     #[allow(unsafe_code)]

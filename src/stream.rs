@@ -351,9 +351,7 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
                 let skipped = self.scanner.skip_writing(window, out);
                 if skipped.finished {
                     // Written up to its undecided end: most chunks hold no link.
-                    self.scanner.shift(skipped.to);
-                    self.offset += skipped.to as u64;
-                    return skipped.to;
+                    return self.done_with(skipped.to);
                 }
                 skipped.to
             }
@@ -398,6 +396,12 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
             self.sink.write(&window[done..]);
             window.len()
         };
+        self.done_with(done)
+    }
+
+    /// Drops the window's first `done` bytes, written out: the scanner's offsets and
+    /// the input's start move on past them. Returns `done`.
+    fn done_with(&mut self, done: usize) -> usize {
         self.scanner.shift(done);
         self.offset += done as u64;
         done
