@@ -125,9 +125,12 @@ impl Engine {
     /// the first block that holds a pair whose tail may match, or to 3 bytes before the
     /// end (the tails of pairs closer to it are not known; the last block overlaps
     /// those before). Returns the end of the blocks copied (no pair in `[from, end)`
-    /// has a tail that may match) and the block it stopped at, if any, as
+    /// has a tail that may match), the block it stopped at, if any, as
     /// [`Engine::find_block`] would find it from `end` (its pairs all with a tail that
-    /// may match); `None` without AVX2 or when nothing was copied.
+    /// may match), and whether `h[from..end]` holds a `<` or `>` (or-ed block by block
+    /// from the registers the copy stores: on many pages most windows hold neither,
+    /// and a driver then needs no search back for the run state); `None` without AVX2
+    /// or when nothing was copied.
     ///
     /// # Safety
     ///
@@ -140,7 +143,7 @@ impl Engine {
         h: &[u8],
         from: usize,
         dst: *mut u8,
-    ) -> Option<(usize, Option<Block>)> {
+    ) -> Option<(usize, Option<Block>, bool)> {
         #[cfg(target_arch = "x86_64")]
         if self == Engine::Avx2 {
             // SAFETY: `Engine::Avx2` is only chosen after
@@ -407,13 +410,16 @@ mod x86 {
         h: &[u8],
         from: usize,
         dst: *mut u8,
-    ) -> (usize, Option<Block>) {
+    ) -> (usize, Option<Block>, bool) {
         let p = h.as_ptr();
         let n = h.len();
         if from + 67 > n {
-            return (from, None);
+            return (from, None, false);
         }
         let mut i = from;
+        // The `<` and `>` bytes of the blocks copied, or-ed together.
+        let mut angles = _mm256_setzero_si256();
+        let seen = |a: __m256i| _mm256_testz_si256(a, a) == 0;
         // Blocks of 64 bytes from `from`, as long as another fits after each (its
         // tails known); then one more, ending 3 bytes before `n` and overlapping those
         // passed, unless the last ends there.
@@ -421,8 +427,8 @@ mod x86 {
             prefetch(p, i);
             // SAFETY: 1 <= i and i + 67 <= n; `dst + i .. dst + i + 64` is writable by
             // the caller's promise; AVX2 is enabled here.
-            if let Some(b) = unsafe { copy_candidate_block(p, i, dst) } {
-                return (i, Some(b));
+            if let Some(b) = unsafe { copy_candidate_block(p, i, dst, &mut angles) } {
+                return (i, Some(b), seen(angles));
             }
             i += 64;
             if i + 67 > n {
@@ -430,12 +436,12 @@ mod x86 {
             }
         }
         if i + 3 == n {
-            return (i, None);
+            return (i, None, seen(angles));
         }
         // SAFETY: as above, for `n - 67`: 1 <= from <= n - 67.
-        match unsafe { copy_candidate_block(p, n - 67, dst) } {
-            Some(b) => (i, Some(b)),
-            None => (n - 3, None),
+        match unsafe { copy_candidate_block(p, n - 67, dst, &mut angles) } {
+            Some(b) => (i, Some(b), seen(angles)),
+            None => (n - 3, None, seen(angles)),
         }
     }
 
@@ -449,7 +455,12 @@ mod x86 {
     #[cfg(feature = "alloc")]
     #[target_feature(enable = "avx2")]
     #[inline]
-    unsafe fn copy_candidate_block(p: *const u8, i: usize, dst: *mut u8) -> Option<Block> {
+    unsafe fn copy_candidate_block(
+        p: *const u8,
+        i: usize,
+        dst: *mut u8,
+        angles: &mut __m256i,
+    ) -> Option<Block> {
         // SAFETY: the caller's promise.
         let (m0, m1) = unsafe { round64(p, i) };
         let any = _mm256_or_si256(m0, m1);
@@ -467,6 +478,8 @@ mod x86 {
         }
         // SAFETY: the caller's promise.
         unsafe { copy64(p, i, dst) };
+        // SAFETY: the caller's promise; the compiler shares these loads too.
+        *angles = _mm256_or_si256(*angles, unsafe { crate::probe::avx2::angles_at(p, i) });
         None
     }
 
@@ -773,7 +786,7 @@ pub(crate) mod tests {
     /// The search that copies up to the first candidate: it copies exactly the blocks
     /// it passes and stops at the first block with a pair whose tail may match (or 3
     /// bytes before the end, the last block overlapping those before), wherever a `<`
-    /// or `>` lies.
+    /// or `>` lies; and it tells whether one lies among the bytes it copied.
     #[test]
     #[cfg(feature = "alloc")]
     #[allow(unsafe_code)]
@@ -805,7 +818,7 @@ pub(crate) mod tests {
                     h[at] = b'=';
                     h[at + 1..at + 1 + tail.len()].copy_from_slice(tail);
                     if let Some(a) = angle.filter(|&a| a < at - 1 || a > at + tail.len()) {
-                        h[a] = b'<';
+                        h[a] = if a % 2 == 0 { b'<' } else { b'>' };
                     }
                     inputs.push(h);
                 }
@@ -849,7 +862,9 @@ pub(crate) mod tests {
                         }
                     });
                     assert!(block.is_none_or(|b| b.base + b.mask.trailing_zeros() as usize >= end));
-                    assert_eq!(got, Some((end, block)), "{ctx}");
+                    // Whether the bytes copied hold a `<` or `>`.
+                    let angles = h[from..end].iter().any(|&x| x == b'<' || x == b'>');
+                    assert_eq!(got, Some((end, block, angles)), "{ctx}");
                     assert_eq!(dst[from..end], h[from..end], "{ctx}");
                     assert!(
                         dst[..from].iter().chain(&dst[end..]).all(|&x| x == 0xAA),

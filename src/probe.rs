@@ -266,7 +266,7 @@ fn masks<const AVX2: bool>(h: &[u8], start: usize, a: u8, b: Option<u8>) -> (u64
 
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
-mod avx2 {
+pub(crate) mod avx2 {
     use core::arch::x86_64::*;
 
     /// The masks of `a` and `b` in the 64 bytes at `p`.
@@ -301,6 +301,26 @@ mod avx2 {
             _mm256_or_si256(v, _mm256_set1_epi8(2)),
             _mm256_set1_epi8(b'>' as i8),
         )
+    }
+
+    /// The `<` and `>` among the 64 bytes at `p + i`, as a byte mask (its two halves
+    /// or-ed).
+    ///
+    /// # Safety
+    ///
+    /// `p + i .. p + i + 64` must be readable and the processor must have AVX2.
+    #[cfg(feature = "alloc")]
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    pub(crate) unsafe fn angles_at(p: *const u8, i: usize) -> __m256i {
+        // SAFETY: the caller's promise. Unaligned loads.
+        let (a, b) = unsafe {
+            (
+                _mm256_loadu_si256(p.add(i).cast()),
+                _mm256_loadu_si256(p.add(i + 32).cast()),
+            )
+        };
+        _mm256_or_si256(angles(a), angles(b))
     }
 
     /// The bits of `<` and `>` among the 64 bytes at `p`.

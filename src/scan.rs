@@ -1233,7 +1233,8 @@ impl Scanner {
         let len = out.len();
         let dst = out.as_mut_ptr().wrapping_add(len);
         // SAFETY: `reserve` made `out[len..len + h.len()]` spare capacity, apart from `h`.
-        let Some((end, block)) = (unsafe { self.lits.engine.copy_to_candidate(h, 1, dst) }) else {
+        let Some((end, block, angles)) = (unsafe { self.lits.engine.copy_to_candidate(h, 1, dst) })
+        else {
             return none;
         };
         // At the window's end (the search stopped 3 bytes before it), with no literal
@@ -1260,7 +1261,12 @@ impl Scanner {
         // The run state at `to`, from the last `<` or `>` before it, searched for back
         // from there: among the bytes just read, and on most pages a few bytes away.
         // (AVX2 is present: the search above ran.)
-        let last = probe::rfind_angle::<true>(h, 0, to);
+        let last =
+            if angles || h[0] | 2 == b'>' || h[end.min(to)..to].iter().any(|&x| x | 2 == b'>') {
+                probe::rfind_angle::<true>(h, 0, to)
+            } else {
+                None
+            };
         self.open_from_last(h, to, last);
         self.pos = to;
         self.lits.at = to;
