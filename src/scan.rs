@@ -1196,10 +1196,10 @@ impl Scanner {
     /// window's leading bytes up to the first block with a pair whose tail may match,
     /// copied by the pass that searches them ([`Engine::copy_to_candidate`]), and
     /// moves the scanner past them with the run state at their end (from the last `<`
-    /// or `>` before it, searched for back from there), as if it had stepped over
-    /// them. Returns how many bytes were appended: none without AVX2, unless the
-    /// scanner stands at the window's start in the seek phase with no search at hand,
-    /// or in a window shorter than [`SKIP_MIN`].
+    /// or `>` before it, searched for back from there when the search copied either
+    /// byte), as if it had stepped over them. Returns how many bytes were appended:
+    /// none without AVX2, unless the scanner stands at the window's start in the seek
+    /// phase with no search at hand, or in a window shorter than [`SKIP_MIN`].
     ///
     /// When the search reaches the window's end with no such block, as in most windows,
     /// it has stopped 3 bytes before the end. Unless a literal ends in those 3 bytes
@@ -1260,7 +1260,9 @@ impl Scanner {
         crate::replace::extend(out, &h[end.min(to)..to]);
         // The run state at `to`, from the last `<` or `>` before it, searched for back
         // from there: among the bytes just read, and on most pages a few bytes away.
-        // (AVX2 is present: the search above ran.)
+        // (AVX2 is present: the search above ran.) With neither byte in the window (the
+        // search copied none; its first byte and last bytes are looked at here), the
+        // state it started with goes on.
         let last =
             if angles || h[0] | 2 == b'>' || h[end.min(to)..to].iter().any(|&x| x | 2 == b'>') {
                 probe::rfind_angle::<true>(h, 0, to)
