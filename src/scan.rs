@@ -1191,6 +1191,34 @@ impl Scanner {
         Some(to)
     }
 
+    /// For a streaming driver holding `held`, the bytes before `next`: whether they are
+    /// decided and leave the scanner as it stands, so that the driver may write them
+    /// out and scan `next` on its own. So they are when they only may begin `href=` or
+    /// `src=` ([`literal_prefix_at_end`]; as most windows leave them held) and
+    /// `next`'s first bytes do not complete one: they then hold no literal, no `<` nor
+    /// `>`, and the scanner seeks with no literal at hand. `false` when `next` is too
+    /// short to tell.
+    #[allow(dead_code)]
+    pub(crate) fn seam_decided(&self, held: &[u8], next: &[u8]) -> bool {
+        let k = held.len();
+        if self.phase != Phase::Seek
+            || self.lits.hit.is_some()
+            || self.lits.copy.dst != 0
+            || self.pos > k
+            || self.checked > k
+            || !(1..=4).contains(&k)
+            || next.len() < 4
+            || literal_prefix_at_end(held) != k
+        {
+            return false;
+        }
+        // The held bytes and the next 4: no literal may start before the 5th.
+        let mut seam = [0u8; 8];
+        seam[..k].copy_from_slice(held);
+        seam[k..k + 4].copy_from_slice(&next[..4]);
+        !(0..k).any(|i| seam[i..].starts_with(b"href=") || seam[i..].starts_with(b"src="))
+    }
+
     /// For a driver that only inserts before group 4 and writes to a `Vec`, at the
     /// start of a window `h` none of whose bytes is written yet: appends to `out` the
     /// window's leading bytes up to the first block with a pair whose tail may match,

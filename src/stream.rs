@@ -200,6 +200,14 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
         self.bytes += chunk.len() as u64;
         if self.buf.is_empty() {
             self.drive_in_place(chunk);
+        } else if self.scanner.seam_decided(&self.buf, chunk) {
+            // The bytes held only might have begun a literal, and the chunk says they
+            // did not: written out, they leave the chunk to be scanned where it lies.
+            self.sink.write(&self.buf);
+            let k = self.buf.len();
+            self.buf.clear();
+            self.done_with(k);
+            self.drive_in_place(chunk);
         } else if self.buf.len() <= SEAM && chunk.len() > 2 * SEAM {
             // A few bytes held: decide them with the chunk's first bytes; once what is
             // still held lies within those, scan the rest of the chunk in place rather
@@ -796,6 +804,69 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A window may end in bytes that only may begin a literal (`h`, `hr`, `hre`,
+    /// `href`, `s`, `sr`, `src`), which are held. When the next chunk's first bytes do
+    /// not complete one, those bytes are written out and the chunk is scanned where it
+    /// lies from its first byte (`Scanner::seam_decided`), its first bytes not copied
+    /// to be scanned with them; when they do, the literal is found across the seam.
+    /// The output is the one-shot rewrite's either way.
+    #[test]
+    fn a_held_literal_start_the_next_chunk_does_not_complete_is_written_out() {
+        let base = Base::parse("https://go.dev").unwrap();
+        let avx2 = crate::literal::tests::engines().contains(&crate::literal::Engine::Avx2);
+        let filler = |n: usize| -> Vec<u8> {
+            b"<p>Lorem ipsum.</p>\n"
+                .iter()
+                .copied()
+                .cycle()
+                .take(n)
+                .collect()
+        };
+        let mut completed = 0;
+        for held in ["h", "hr", "hre", "href", "s", "sr", "src"] {
+            for run in [&b"<a "[..], b"</a> "] {
+                let mut first = filler(1100);
+                first.extend_from_slice(run);
+                first.extend_from_slice(held.as_bytes());
+                // What completes the literal, and what nearly does.
+                let mut starts: Vec<Vec<u8>> = std::vec![b"q".to_vec(), b"=/x".to_vec()];
+                for lit in ["href=", "src="] {
+                    if let Some(rest) = lit.strip_prefix(held) {
+                        starts.push(std::format!("{rest}/x>").into_bytes());
+                        starts.push(std::format!("{}q", &rest[..rest.len() - 1]).into_bytes());
+                    }
+                }
+                for start in starts {
+                    let mut next = start.clone();
+                    next.extend_from_slice(&filler(2000));
+                    let h = [&first[..], &next[..]].concat();
+                    let want = crate::absolutize(&h, &base).into_owned();
+                    let literal = want.len() > h.len();
+                    completed += usize::from(literal);
+                    let mut out = Vec::new();
+                    let mut rw = Rewriter::new(&base, &mut out);
+                    rw.write(&first).unwrap();
+                    assert_eq!(rw.held(), held.len());
+                    let before = rw.scanner.skipped;
+                    rw.write(&next).unwrap();
+                    let skipped = rw.scanner.skipped - before;
+                    rw.end().unwrap();
+                    let ctx = std::string::String::from_utf8_lossy(&h).into_owned();
+                    assert_eq!(out, want, "{ctx}");
+                    // The chunk's bytes but its last (`\n`, `</p>` and a suffix that
+                    // may begin a literal: none) are written in the copying pass.
+                    let whole = !h[first.len() - held.len()..first.len() + 5]
+                        .windows(4)
+                        .any(|w| w == b"src=" || w == b"href");
+                    if avx2 && whole {
+                        assert_eq!(skipped, next.len(), "{ctx}");
+                    }
+                }
+            }
+        }
+        assert!(completed > 0);
     }
 
     /// A window may start with the `>` that closes a run left open at the end of the
