@@ -1278,14 +1278,18 @@ impl Scanner {
         } else {
             end - 4
         };
-        // SAFETY: `out[len + 1..len + end]` was written by the search, and `out[len]` is
-        // written here, within the capacity reserved.
+        // The window's first byte, and its last 3 (the bytes the search did not read
+        // past `end` at the window's end, which `to` may reach; elsewhere bytes that
+        // `set_len` leaves out), in copies of a fixed size rather than a `memcpy` call.
+        // SAFETY: `out[len + 1..len + end]` was written by the search, and
+        // `out[len..len + 1]` and `out[len + n - 3..len + n]` are written here, within the
+        // capacity reserved (`n >= SKIP_MIN`), apart from `h`; `to <= n`.
         unsafe {
             dst.write(h[0]);
-            out.set_len(len + to.min(end));
+            core::ptr::copy_nonoverlapping(h.as_ptr().add(n - 3), dst.add(n - 3), 3);
+            debug_assert!(to <= end || end == n - 3);
+            out.set_len(len + to);
         }
-        // At the window's end, its last bytes (none when `to` is not past `end`).
-        crate::replace::extend(out, &h[end.min(to)..to]);
         // The run state at `to`, from the last `<` or `>` before it, searched for back
         // from there: among the bytes just read, and on most pages a few bytes away.
         // (AVX2 is present: the search above ran.) With neither byte in the window (the
