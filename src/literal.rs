@@ -127,10 +127,10 @@ impl Engine {
     /// those before). Returns the end of the blocks copied (no pair in `[from, end)`
     /// has a tail that may match), the block it stopped at, if any, as
     /// [`Engine::find_block`] would find it from `end` (its pairs all with a tail that
-    /// may match), and whether `h[from..end]` holds a `<` or `>` (or-ed block by block
-    /// from the registers the copy stores: on many pages most windows hold neither,
-    /// and a driver then needs no search back for the run state); `None` without AVX2
-    /// or when nothing was copied.
+    /// may match), and the last `<` or `>` in `h[from..end]` (the last block with
+    /// either, kept block by block from the registers the copy stores, without a
+    /// branch, is read again at the end: a driver then needs no search back for the
+    /// run state); `None` without AVX2 or when nothing was copied.
     ///
     /// # Safety
     ///
@@ -143,7 +143,7 @@ impl Engine {
         h: &[u8],
         from: usize,
         dst: *mut u8,
-    ) -> Option<(usize, Option<Block>, bool)> {
+    ) -> Option<(usize, Option<Block>, Option<usize>)> {
         #[cfg(target_arch = "x86_64")]
         if self == Engine::Avx2 {
             // SAFETY: `Engine::Avx2` is only chosen after
@@ -410,16 +410,23 @@ mod x86 {
         h: &[u8],
         from: usize,
         dst: *mut u8,
-    ) -> (usize, Option<Block>, bool) {
+    ) -> (usize, Option<Block>, Option<usize>) {
         let p = h.as_ptr();
         let n = h.len();
         if from + 67 > n {
-            return (from, None, false);
+            return (from, None, None);
         }
         let mut i = from;
-        // The `<` and `>` bytes of the blocks copied, or-ed together.
-        let mut angles = _mm256_setzero_si256();
-        let seen = |a: __m256i| _mm256_testz_si256(a, a) == 0;
+        // The last block copied that holds a `<` or `>` (`usize::MAX`: none yet).
+        let mut angles = usize::MAX;
+        // The last `<` or `>` in it.
+        let seen = |last: usize| {
+            // SAFETY: the block at `last` was read; AVX2 is enabled here.
+            (last != usize::MAX).then(|| {
+                let m = unsafe { crate::probe::avx2::angles64(p.add(last)) };
+                last + 63 - m.leading_zeros() as usize
+            })
+        };
         // Blocks of 64 bytes from `from`, as long as another fits after each (its
         // tails known); then one more, ending 3 bytes before `n` and overlapping those
         // passed, unless the last ends there.
@@ -459,7 +466,7 @@ mod x86 {
         p: *const u8,
         i: usize,
         dst: *mut u8,
-        angles: &mut __m256i,
+        angles: &mut usize,
     ) -> Option<Block> {
         // SAFETY: the caller's promise.
         let (m0, m1) = unsafe { round64(p, i) };
@@ -479,7 +486,8 @@ mod x86 {
         // SAFETY: the caller's promise.
         unsafe { copy64(p, i, dst) };
         // SAFETY: the caller's promise; the compiler shares these loads too.
-        *angles = _mm256_or_si256(*angles, unsafe { crate::probe::avx2::angles_at(p, i) });
+        let a = unsafe { crate::probe::avx2::angles_at(p, i) };
+        *angles = core::hint::select_unpredictable(_mm256_testz_si256(a, a) == 0, i, *angles);
         None
     }
 
@@ -786,7 +794,7 @@ pub(crate) mod tests {
     /// The search that copies up to the first candidate: it copies exactly the blocks
     /// it passes and stops at the first block with a pair whose tail may match (or 3
     /// bytes before the end, the last block overlapping those before), wherever a `<`
-    /// or `>` lies; and it tells whether one lies among the bytes it copied.
+    /// or `>` lies; and it finds the last of those among the bytes it copied.
     #[test]
     #[cfg(feature = "alloc")]
     #[allow(unsafe_code)]
@@ -862,9 +870,9 @@ pub(crate) mod tests {
                         }
                     });
                     assert!(block.is_none_or(|b| b.base + b.mask.trailing_zeros() as usize >= end));
-                    // Whether the bytes copied hold a `<` or `>`.
-                    let angles = h[from..end].iter().any(|&x| x == b'<' || x == b'>');
-                    assert_eq!(got, Some((end, block, angles)), "{ctx}");
+                    // The last `<` or `>` among the bytes copied.
+                    let last = (from..end).rev().find(|&j| h[j] == b'<' || h[j] == b'>');
+                    assert_eq!(got, Some((end, block, last)), "{ctx}");
                     assert_eq!(dst[from..end], h[from..end], "{ctx}");
                     assert!(
                         dst[..from].iter().chain(&dst[end..]).all(|&x| x == 0xAA),

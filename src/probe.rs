@@ -330,7 +330,7 @@ pub(crate) mod avx2 {
     /// `p .. p + 64` must be readable and the processor must have AVX2.
     #[target_feature(enable = "avx2")]
     #[inline]
-    unsafe fn angles64(p: *const u8) -> u64 {
+    pub(crate) unsafe fn angles64(p: *const u8) -> u64 {
         // SAFETY: the caller makes the two 32-byte loads readable; unaligned loads.
         let (v0, v1) = unsafe {
             (

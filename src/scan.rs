@@ -1224,8 +1224,8 @@ impl Scanner {
     /// window's leading bytes up to the first block with a pair whose tail may match,
     /// copied by the pass that searches them ([`Engine::copy_to_candidate`]), and
     /// moves the scanner past them with the run state at their end (from the last `<`
-    /// or `>` before it, searched for back from there when the search copied either
-    /// byte), as if it had stepped over them. Returns how many bytes were appended:
+    /// or `>` before it, which the search finds among the bytes it copies), as if it
+    /// had stepped over them. Returns how many bytes were appended:
     /// none without AVX2, unless the scanner stands at the window's start in the seek
     /// phase with no search at hand, or in a window shorter than [`SKIP_MIN`].
     ///
@@ -1290,17 +1290,19 @@ impl Scanner {
             debug_assert!(to <= end || end == n - 3);
             out.set_len(len + to);
         }
-        // The run state at `to`, from the last `<` or `>` before it, searched for back
-        // from there: among the bytes just read, and on most pages a few bytes away.
-        // (AVX2 is present: the search above ran.) With neither byte in the window (the
-        // search copied none; its first byte and last bytes are looked at here), the
-        // state it started with goes on.
-        let last =
-            if angles || h[0] | 2 == b'>' || h[end.min(to)..to].iter().any(|&x| x | 2 == b'>') {
-                probe::rfind_angle::<true>(h, 0, to)
-            } else {
-                None
-            };
+        // The run state at `to`, from the last `<` or `>` before it: among the window's
+        // last bytes, else the search's (unless it lies in the 4 bytes before `end`,
+        // past `to`: then searched for back from `to`, AVX2 being present), else the
+        // window's first byte. With neither byte in the window, the state the window
+        // started with goes on.
+        let last = match h[end.min(to)..to].iter().rposition(|&x| x | 2 == b'>') {
+            Some(k) => Some(end + k),
+            None => match angles {
+                Some(a) if a < to => Some(a),
+                Some(_) => probe::rfind_angle::<true>(h, 0, to),
+                None => (h[0] | 2 == b'>').then_some(0),
+            },
+        };
         self.open_from_last(h, to, last);
         self.pos = to;
         self.lits.at = to;
@@ -1510,6 +1512,56 @@ mod tests {
         // SAFETY: with `limit == 0` nothing is written through the pointer.
         s.copy_to(unsafe { CopyTo::new(buf.as_mut_ptr(), 0, 0, 0..0) });
         assert_eq!(copies(&mut s, &dots), 0);
+    }
+
+    /// `skip_writing` leaves the run state of the bytes before where it stops: open
+    /// from the last `<` when that comes after the last `>`, closed after a `>`, as it
+    /// was with neither. Wherever the last of them lies against the search's blocks:
+    /// among the bytes copied, just before the literal it stops at (past that point,
+    /// among the bytes the search read), in the window's first byte or last bytes.
+    #[test]
+    #[cfg(feature = "alloc")]
+    fn skip_writing_leaves_the_run_state_where_it_stops() {
+        let avx2 = crate::literal::tests::engines().contains(&Engine::Avx2);
+        let mut stopped = 0;
+        for len in 1024..1100 {
+            for (before, end) in [
+                (&b">"[..], &b"src=/x>"[..]),
+                (b"<", b"src=/x>"),
+                (b"> <", b"href=/x>"),
+                (b"<a>", b" href=x "),
+                (b"", b"..<"),
+                (b"", b".>h"),
+                (b"", b"..."),
+            ] {
+                for (first, mid) in [(b'.', b'<'), (b'<', b'.'), (b'>', b'.'), (b'<', b'>')] {
+                    let mut h = vec![b'.'; len];
+                    h[0] = first;
+                    h[len / 2] = mid;
+                    let cut = len - before.len();
+                    h[cut..].copy_from_slice(before);
+                    h.extend_from_slice(end);
+                    for open in [None, Some(0)] {
+                        let mut s = Scanner::new();
+                        s.open = open;
+                        let mut out = Vec::new();
+                        let to = s.skip_writing(&h, &mut out).to;
+                        if to == 0 {
+                            assert!(!avx2);
+                            continue;
+                        }
+                        stopped += usize::from(to < h.len() - 4);
+                        let want = match h[..to].iter().rposition(|&b| b | 2 == b'>') {
+                            Some(i) => (h[i] == b'<').then_some(i),
+                            None => open,
+                        };
+                        let ctx = std::string::String::from_utf8_lossy(&h).into_owned();
+                        assert_eq!((s.open, s.checked, s.pos), (want, to, to), "{ctx}");
+                    }
+                }
+            }
+        }
+        assert!(!avx2 || stopped > 0);
     }
 
     /// Scans `h` to the end; returns the matches and the bytes examined.
