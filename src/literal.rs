@@ -421,8 +421,8 @@ mod x86 {
         let mut angles = usize::MAX;
         // The last `<` or `>` in it.
         let seen = |last: usize| {
-            // SAFETY: the block at `last` was read; AVX2 is enabled here.
             (last != usize::MAX).then(|| {
+                // SAFETY: the block at `last` was read; AVX2 is enabled here.
                 let m = unsafe { crate::probe::avx2::angles64(p.add(last)) };
                 last + 63 - m.leading_zeros() as usize
             })
@@ -487,7 +487,9 @@ mod x86 {
         unsafe { copy64(p, i, dst) };
         // SAFETY: the caller's promise; the compiler shares these loads too.
         let a = unsafe { crate::probe::avx2::angles_at(p, i) };
-        *angles = core::hint::select_unpredictable(_mm256_testz_si256(a, a) == 0, i, *angles);
+        // A mask of all ones when the block holds either byte: a select, not a branch.
+        let has = usize::from(_mm256_testz_si256(a, a) == 0).wrapping_neg();
+        *angles = (i & has) | (*angles & !has);
         None
     }
 
