@@ -238,6 +238,22 @@ mod x86 {
         unsafe { _mm_prefetch::<_MM_HINT_T0>(p.wrapping_add(i + PREFETCH_DISTANCE).cast()) }
     }
 
+    /// How far ahead of the block at hand a copying search asks for the cache lines
+    /// it will store to.
+    #[cfg(feature = "alloc")]
+    const PREFETCH_OUT_DISTANCE: usize = 1024;
+
+    /// Asks the processor to start loading the cache line [`PREFETCH_OUT_DISTANCE`]
+    /// bytes after `dst + i`, which a copying search will store to: a store to a line
+    /// that is not in the L1 cache waits for it (or nothing, past the output's
+    /// capacity: a prefetch never faults).
+    #[cfg(feature = "alloc")]
+    #[inline(always)]
+    fn prefetch_out(dst: *mut u8, i: usize) {
+        // SAFETY: as in `prefetch`.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(dst.wrapping_add(i + PREFETCH_OUT_DISTANCE).cast()) }
+    }
+
     /// The pairs among the 32 bytes at `p + i` (bit `k`: offset `i + k`).
     ///
     /// # Safety
@@ -432,6 +448,7 @@ mod x86 {
         // passed, unless the last ends there.
         loop {
             prefetch(p, i);
+            prefetch_out(dst, i);
             // SAFETY: 1 <= i and i + 67 <= n; `dst + i .. dst + i + 64` is writable by
             // the caller's promise; AVX2 is enabled here.
             if let Some(b) = unsafe { copy_candidate_block(p, i, dst, &mut angles) } {
@@ -608,6 +625,7 @@ mod x86 {
             // SAFETY: 1 <= i and i + 64 <= h.len(); AVX2 is enabled here.
             let (m0, m1) = unsafe { round64(p, i) };
             if COPY && i + 64 <= limit {
+                prefetch_out(dst, i);
                 // The block's bytes, stored from the registers the search loaded them
                 // into (the compiler shares the loads).
                 // SAFETY: `h[i..i + 64]` is readable (i + 64 <= h.len()), and
