@@ -1514,6 +1514,53 @@ mod tests {
         assert_eq!(copies(&mut s, &dots), 0);
     }
 
+    /// `seam_decided` lets bytes held go only when they are 1 to 4 bytes that may begin
+    /// a literal, the next chunk's first 4 bytes do not complete one, and the scanner
+    /// seeks from within them with no literal at hand and no copying search set.
+    #[test]
+    #[allow(unsafe_code)]
+    fn seam_decided_only_for_a_literal_start_not_completed() {
+        let s = Scanner::new();
+        for (held, next, want) in [
+            (&b"hr"[..], &b"xxxx"[..], true),
+            (b"h", b"ref", false),
+            (b"h", b"ref=", false),
+            (b"h", b"rex=", true),
+            (b"sr", b"c=/x", false),
+            (b"src", b"=\"/\"", false),
+            (b"href", b" x y", true),
+            (b"hre", b"f=xx", false),
+            (b"ab", b"xxxx", false),
+            (b"", b"xxxx", false),
+            (b"xhref", b"=xxx", false),
+        ] {
+            assert_eq!(s.seam_decided(held, next), want, "{held:?} {next:?}");
+        }
+        // The scanner within the bytes held, or past them.
+        let mut s = Scanner::new();
+        (s.pos, s.checked) = (2, 2);
+        assert!(s.seam_decided(b"hr", b"xxxx"));
+        (s.pos, s.checked) = (3, 2);
+        assert!(!s.seam_decided(b"hr", b"xxxx"));
+        (s.pos, s.checked) = (2, 3);
+        assert!(!s.seam_decided(b"hr", b"xxxx"));
+        // A run with a candidate, a literal at hand, a copying search set.
+        let mut s = Scanner::new();
+        assert_eq!(s.step::<false>(b"<a href=/x and no end"), Step::NeedMore);
+        s.shift(21);
+        assert!(matches!(s.phase, Phase::InRun { .. }));
+        assert!(!s.seam_decided(b"hr", b"xxxx"));
+        let mut s = Scanner::new();
+        assert_eq!(s.step::<false>(b"href=/"), Step::NeedMore);
+        assert!(s.lits.hit.is_some() && (s.pos, s.checked) == (0, 0));
+        assert!(!s.seam_decided(b"hr", b"xxxx"));
+        let mut s = Scanner::new();
+        let mut buf = [0u8; 8];
+        // SAFETY: with `limit == 0` nothing is written through the pointer.
+        s.copy_to(unsafe { CopyTo::new(buf.as_mut_ptr(), 0, 0, 0..0) });
+        assert!(!s.seam_decided(b"hr", b"xxxx"));
+    }
+
     /// `skip_writing` leaves the run state of the bytes before where it stops: open
     /// from the last `<` when that comes after the last `>`, closed after a `>`, as it
     /// was with neither. Wherever the last of them lies against the search's blocks:
