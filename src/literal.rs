@@ -240,14 +240,12 @@ mod x86 {
 
     /// How far ahead of the block at hand a copying search asks for the cache lines
     /// it will store to.
-    #[cfg(feature = "alloc")]
     const PREFETCH_OUT_DISTANCE: usize = 1024;
 
     /// Asks the processor to start loading the cache line [`PREFETCH_OUT_DISTANCE`]
     /// bytes after `dst + i`, which a copying search will store to: a store to a line
     /// that is not in the L1 cache waits for it (or nothing, past the output's
     /// capacity: a prefetch never faults).
-    #[cfg(feature = "alloc")]
     #[inline(always)]
     fn prefetch_out(dst: *mut u8, i: usize) {
         // SAFETY: as in `prefetch`.
