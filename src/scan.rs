@@ -1212,11 +1212,14 @@ impl Scanner {
         {
             return false;
         }
-        // The held bytes and the next 4: no literal may start before the 5th.
+        // The held bytes and the next 4: no literal may start among the held bytes (one
+        // that does has its `=` among these, read as the scanner reads literals).
         let mut seam = [0u8; 8];
         seam[..k].copy_from_slice(held);
         seam[k..k + 4].copy_from_slice(&next[..4]);
-        !(0..k).any(|i| seam[i..].starts_with(b"href=") || seam[i..].starts_with(b"src="))
+        !(0..k + 4).any(|eq| {
+            seam[eq] == b'=' && literal_len(&seam, eq).is_some_and(|len| eq + 1 - len < k)
+        })
     }
 
     /// For a driver that only inserts before group 4 and writes to a `Vec`, at the
@@ -1529,6 +1532,9 @@ mod tests {
             (b"sr", b"c=/x", false),
             (b"src", b"=\"/\"", false),
             (b"href", b" x y", true),
+            // A literal at the next chunk's start is the next chunk's to find.
+            (b"s", b"src=", true),
+            (b"hre", b"src=", true),
             (b"hre", b"f=xx", false),
             (b"ab", b"xxxx", false),
             (b"", b"xxxx", false),
