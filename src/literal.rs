@@ -432,7 +432,7 @@ mod x86 {
         }
         let mut i = from;
         // The last block copied that holds a `<` or `>` (`usize::MAX`: none yet).
-        let mut angles = usize::MAX;
+        let mut angle_block = usize::MAX;
         // The last `<` or `>` in it.
         let seen = |last: usize| {
             (last != usize::MAX).then(|| {
@@ -449,8 +449,8 @@ mod x86 {
             prefetch_out(dst, i);
             // SAFETY: 1 <= i and i + 67 <= n; `dst + i .. dst + i + 64` is writable by
             // the caller's promise; AVX2 is enabled here.
-            if let Some(b) = unsafe { copy_candidate_block(p, i, dst, &mut angles) } {
-                return (i, Some(b), seen(angles));
+            if let Some(b) = unsafe { copy_candidate_block(p, i, dst, &mut angle_block) } {
+                return (i, Some(b), seen(angle_block));
             }
             i += 64;
             if i + 67 > n {
@@ -458,17 +458,18 @@ mod x86 {
             }
         }
         if i + 3 == n {
-            return (i, None, seen(angles));
+            return (i, None, seen(angle_block));
         }
         // SAFETY: as above, for `n - 67`: 1 <= from <= n - 67.
-        match unsafe { copy_candidate_block(p, n - 67, dst, &mut angles) } {
-            Some(b) => (i, Some(b), seen(angles)),
-            None => (n - 3, None, seen(angles)),
+        match unsafe { copy_candidate_block(p, n - 67, dst, &mut angle_block) } {
+            Some(b) => (i, Some(b), seen(angle_block)),
+            None => (n - 3, None, seen(angle_block)),
         }
     }
 
     /// The block of 64 bytes at `p + i`: the pairs among them whose tail may match,
-    /// if any; else `None`, with the bytes copied to `dst + i`.
+    /// if any; else `None`, with the bytes copied to `dst + i`, and `angle_block` set
+    /// to `i` when they hold a `<` or `>`.
     ///
     /// # Safety
     ///
@@ -481,7 +482,7 @@ mod x86 {
         p: *const u8,
         i: usize,
         dst: *mut u8,
-        angles: &mut usize,
+        angle_block: &mut usize,
     ) -> Option<Block> {
         // SAFETY: the caller's promise.
         let (m0, m1) = unsafe { round64(p, i) };
@@ -504,7 +505,7 @@ mod x86 {
         let a = unsafe { crate::probe::avx2::angles_at(p, i) };
         // A mask of all ones when the block holds either byte: a select, not a branch.
         let has = usize::from(_mm256_testz_si256(a, a) == 0).wrapping_neg();
-        *angles = (i & has) | (*angles & !has);
+        *angle_block = (i & has) | (*angle_block & !has);
         None
     }
 

@@ -1264,7 +1264,8 @@ impl Scanner {
         let len = out.len();
         let dst = out.as_mut_ptr().wrapping_add(len);
         // SAFETY: `reserve` made `out[len..len + h.len()]` spare capacity, apart from `h`.
-        let Some((end, block, angles)) = (unsafe { self.lits.engine.copy_to_candidate(h, 1, dst) })
+        let Some((end, block, copied_angle)) =
+            (unsafe { self.lits.engine.copy_to_candidate(h, 1, dst) })
         else {
             return none;
         };
@@ -1300,7 +1301,7 @@ impl Scanner {
         // started with goes on.
         let last = match h[end.min(to)..to].iter().rposition(|&x| x | 2 == b'>') {
             Some(k) => Some(end + k),
-            None => match angles {
+            None => match copied_angle {
                 Some(a) if a < to => Some(a),
                 Some(_) => probe::rfind_angle::<true>(h, 0, to),
                 None => (h[0] | 2 == b'>').then_some(0),
