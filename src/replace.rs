@@ -103,6 +103,32 @@ pub(crate) fn extend(v: &mut Vec<u8>, bytes: &[u8]) {
     }
 }
 
+/// Appends `window[from..at]` and then `ins` to `out`: a match's insertion, the
+/// bytes before it first, for a driver that inserts into a `Vec`. A gap of up to 64
+/// bytes goes in one copy of that fixed size, rather than a `memcpy` call whose path
+/// depends on the gap's length (the gaps between links vary from match to match).
+#[inline(always)]
+#[allow(unsafe_code)]
+pub(crate) fn insert_into(out: &mut Vec<u8>, window: &[u8], from: usize, at: usize, ins: &[u8]) {
+    let gap = &window[from..at];
+    out.reserve(gap.len() + ins.len() + 64);
+    let len = out.len();
+    // SAFETY: `reserve` made room for the gap, `ins` and 64 bytes more after `len`,
+    // apart from `window` and `ins` (`out` is borrowed mutably); the fixed-size copy
+    // reads `window[from..from + 64]`, within `window`, and writes within that room;
+    // the bytes up to `len + gap.len() + ins.len()` are then written.
+    unsafe {
+        let dst = out.as_mut_ptr().add(len);
+        if gap.len() <= 64 && from + 64 <= window.len() {
+            core::ptr::copy_nonoverlapping(window.as_ptr().add(from), dst, 64);
+        } else {
+            copy_spare(gap, dst);
+        }
+        core::ptr::copy_nonoverlapping(ins.as_ptr(), dst.add(gap.len()), ins.len());
+        out.set_len(len + gap.len() + ins.len());
+    }
+}
+
 /// Copies `bytes` to `dst` as [`extend`] does: in 1 KiB pieces when `dst` lies just
 /// after `bytes` modulo 4096.
 ///

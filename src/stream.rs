@@ -460,8 +460,14 @@ impl<R: Replacer + ?Sized, S: Sink + ?Sized> Batch for Writing<'_, '_, R, S> {
 
     #[inline(always)]
     fn take(&mut self, h: &[u8], m: Match, _: usize) {
-        self.done = self.plan.write(h, self.done, m, self.offset, self.sink);
         self.matches += 1;
+        if let (Plan::Insert(ins), Some(out)) = (&*self.plan, self.sink.as_vec_mut()) {
+            let at = m.path().start;
+            crate::replace::insert_into(out, h, self.done, at, ins);
+            self.done = at;
+            return;
+        }
+        self.done = self.plan.write(h, self.done, m, self.offset, self.sink);
     }
 }
 
