@@ -821,6 +821,33 @@ pub(crate) mod tests {
         }
     }
 
+    /// `insert_into` appends the gap and the insertion, and nothing else, whatever
+    /// the gap's length (up to 64 bytes in one copy of that size, when the window
+    /// holds 64 bytes from the gap's start; longer ones, or near the window's end,
+    /// with `memcpy`), the insertion's, and what `out` holds already; the bytes the
+    /// fixed-size copy writes past the end are spare capacity, not output.
+    #[test]
+    fn insert_into_appends_the_gap_then_the_insertion() {
+        let window: Vec<u8> = (0..200u8).collect();
+        let long = [b'x'; 100];
+        for ins in [&b""[..], b"h", b"https://go.dev", &long] {
+            for from in [0, 1, 60, 100, 136, 137, 150, 199, 200] {
+                for gap in [0, 1, 7, 63, 64, 65, 100] {
+                    let at = from + gap;
+                    if at > window.len() {
+                        continue;
+                    }
+                    for before in [0, 3] {
+                        let mut out = b"abc"[..before].to_vec();
+                        insert_into(&mut out, &window, from, at, ins);
+                        let want = [&b"abc"[..before], &window[from..at], ins].concat();
+                        assert_eq!(out, want, "ins {}, from {from}, gap {gap}", ins.len());
+                    }
+                }
+            }
+        }
+    }
+
     /// `links` paragraphs of text, the `i`th of `sentences(i)` sentences, each
     /// followed by a link.
     pub(crate) fn paragraphs_and_links(links: usize, sentences: fn(usize) -> usize) -> Vec<u8> {
