@@ -461,6 +461,11 @@ impl<R: Replacer + ?Sized, S: Sink + ?Sized> Batch for Writing<'_, '_, R, S> {
     #[inline(always)]
     fn take(&mut self, h: &[u8], m: Match, _: usize) {
         self.matches += 1;
+        // Into a `Vec`, the gap and the insertion go in one reservation. This belongs
+        // in `Plan::write`'s insertion arm (the one-shot functions send a `Vec` to
+        // `insert_all` instead, so only this caller would take it there), but moved
+        // there, and inlined into the quick path, it ran the corpus in 4 KiB chunks at
+        // 0.990-0.994x, with 1 % more mispredicted branches under callgrind.
         if let (Plan::Insert(ins), Some(out)) = (&*self.plan, self.sink.as_vec_mut()) {
             let at = m.path().start;
             crate::replace::insert_into(out, h, self.done, at, ins);
