@@ -690,7 +690,7 @@ impl Scanner {
     #[cfg(target_arch = "x86_64")]
     #[inline(always)]
     fn avx2_step(&self) -> bool {
-        self.lits.engine == Engine::Avx2
+        self.lits.engine.has_avx2()
     }
 
     /// [`Scanner::step`] compiled for AVX2: the 64-byte windows around a literal are
@@ -704,7 +704,7 @@ impl Scanner {
         fn run<const EOF: bool>(s: &mut Scanner, h: &[u8]) -> Step {
             s.step_impl::<EOF, true>(h)
         }
-        // SAFETY: `Engine::Avx2` is only chosen after `is_x86_feature_detected!("avx2")`.
+        // SAFETY: `Engine::has_avx2` holds only after `is_x86_feature_detected!("avx2")`.
         unsafe { run::<EOF>(self, h) }
     }
 
@@ -719,8 +719,7 @@ impl Scanner {
             fn run(s: &mut Scanner, h: &[u8], out: &mut [Match]) -> (usize, bool) {
                 s.batch_impl::<true>(h, out)
             }
-            // SAFETY: `Engine::Avx2` is only chosen after
-            // `is_x86_feature_detected!("avx2")`.
+            // SAFETY: `Engine::has_avx2` holds only after `is_x86_feature_detected!("avx2")`.
             #[allow(unsafe_code)]
             return unsafe { run(self, h, out) };
         }
@@ -763,8 +762,7 @@ impl Scanner {
             fn run<const EOF: bool, B: Batch>(s: &mut Scanner, h: &[u8], b: &mut B) {
                 s.quick_batch::<true, EOF, B>(h, b);
             }
-            // SAFETY: `Engine::Avx2` is only chosen after
-            // `is_x86_feature_detected!("avx2")`.
+            // SAFETY: `Engine::has_avx2` holds only after `is_x86_feature_detected!("avx2")`.
             #[allow(unsafe_code)]
             return unsafe { run::<EOF, B>(self, h, b) };
         }
@@ -1747,7 +1745,7 @@ mod tests {
                 {
                     let mut s = Scanner::new();
                     s.lits.engine = e;
-                    assert_eq!(s.avx2_step(), e == Engine::Avx2);
+                    assert_eq!(s.avx2_step(), e.has_avx2());
                 }
                 assert_eq!(in_windows(e, h, [h.len()]), want, "{e:?}");
                 let windows = (4096..h.len()).step_by(4096).chain([h.len()]);
