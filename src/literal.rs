@@ -693,55 +693,33 @@ mod x86 {
     #[target_feature(enable = "avx2")]
     unsafe fn avx2_impl<const COPY: bool>(
         h: &[u8],
-        mut i: usize,
+        i: usize,
         dst: *mut u8,
         limit: usize,
         copied: &mut usize,
     ) -> Option<Block> {
         let p = h.as_ptr();
-        // The end of the blocks copied, kept in a register until the search stops.
-        let mut upto = *copied;
-        while i + 64 <= h.len() {
-            prefetch(p, i);
-            // SAFETY: 1 <= i and i + 64 <= h.len(); AVX2 is enabled here.
-            let (m0, m1) = unsafe { round64(p, i) };
-            if COPY && i + 64 <= limit {
-                prefetch_out(dst, i);
+        // SAFETY: the caller's promise, passed on; `search64` calls each closure only
+        // where the bytes it reads are in `h` and the bytes it writes below `limit`;
+        // AVX2 is enabled here.
+        unsafe {
+            search64::<COPY, _>(
+                h,
+                i,
+                dst,
+                limit,
+                copied,
+                |i| round64(p, i),
                 // The block's bytes, stored from the registers the search loaded them
                 // into (the compiler shares the loads).
-                // SAFETY: `h[i..i + 64]` is readable (i + 64 <= h.len()), and
-                // `dst + i .. dst + i + 64` writable by the caller's promise, as
-                // i + 64 <= limit; AVX2 is enabled here.
-                unsafe { copy64(p, i, dst) };
-                upto = i + 64;
-            }
-            let any = _mm256_or_si256(m0, m1);
-            if _mm256_testz_si256(any, any) == 0 {
-                let mut mask = bits64((m0, m1));
-                if i + 67 <= h.len() {
-                    // SAFETY: i + 67 <= h.len(); AVX2 is enabled here.
-                    mask &= unsafe { tails64(p, i) };
-                }
-                if mask != 0 {
-                    *copied = upto;
-                    return Some(Block {
-                        base: i,
-                        mask,
-                        end: i + 64,
-                        tails: i + 67 <= h.len(),
-                    });
-                }
-            }
-            i += 64;
+                |i, _| copy64(p, i, dst),
+                |(m0, m1)| {
+                    let any = _mm256_or_si256(m0, m1);
+                    (_mm256_testz_si256(any, any) == 0).then(|| bits64((m0, m1)))
+                },
+                |i| tails64(p, i),
+            )
         }
-        *copied = upto;
-        if i < h.len() && h.len() > 64 {
-            // The last bytes: one round over the last 64, overlapping those done.
-            // SAFETY: base = h.len() - 64 >= 1 and base + 64 = h.len(); AVX2 is
-            // enabled here.
-            return last_round(h, i, 64, |base| bits64(unsafe { round64(p, base) }));
-        }
-        sse2(h, i)
     }
 
     /// [`avx2`] with AVX-512BW. Requires `1 <= from`.
@@ -768,9 +746,7 @@ mod x86 {
         unsafe { avx512_impl::<true>(h, from, dst, limit, copied) }
     }
 
-    /// [`avx2_impl`] with AVX-512BW. Its own loop rather than a skeleton shared with
-    /// `avx2_impl`: shared, the AVX2 loop compiled to two more instructions a block
-    /// and ran the corpus 1-3 % slower.
+    /// [`avx2_impl`] with AVX-512BW.
     ///
     /// # Safety
     ///
@@ -778,29 +754,66 @@ mod x86 {
     #[target_feature(enable = "avx512bw")]
     unsafe fn avx512_impl<const COPY: bool>(
         h: &[u8],
-        mut i: usize,
+        i: usize,
         dst: *mut u8,
         limit: usize,
         copied: &mut usize,
     ) -> Option<Block> {
         let p = h.as_ptr();
+        // SAFETY: as in `avx2_impl`, with AVX-512BW enabled here.
+        unsafe {
+            search64::<COPY, _>(
+                h,
+                i,
+                dst,
+                limit,
+                copied,
+                |i| round512(p, i),
+                |i, (_, cur)| _mm512_storeu_si512(dst.add(i).cast(), cur),
+                |(pairs, _)| (pairs != 0).then_some(pairs),
+                |i| tails512(p, i),
+            )
+        }
+    }
+
+    /// The block search of the AVX2 and AVX-512 engines, 64 bytes a round from `i`:
+    /// `round(i)` reads the block at `i`, `store(i, r)` writes it to `dst + i`,
+    /// `pairs(r)` gives its pairs when it has any, and `tails(i)` the pairs whose tail
+    /// may match (see [`tails64`]). Inlined into each engine's loop, which compiles to
+    /// the instructions it had as a loop of its own.
+    ///
+    /// # Safety
+    ///
+    /// With `COPY`, as [`avx2_copying`]. The closures must be safe to call: `round`
+    /// and `pairs` for `1 <= i` and `i + 64 <= h.len()`, `store` when also
+    /// `i + 64 <= limit`, `tails` when `i + 67 <= h.len()`. The caller has AVX2.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    unsafe fn search64<const COPY: bool, R: Copy>(
+        h: &[u8],
+        mut i: usize,
+        dst: *mut u8,
+        limit: usize,
+        copied: &mut usize,
+        round: impl Fn(usize) -> R,
+        store: impl Fn(usize, R),
+        pairs: impl Fn(R) -> Option<u64>,
+        tails: impl Fn(usize) -> u64,
+    ) -> Option<Block> {
+        let p = h.as_ptr();
+        // The end of the blocks copied, kept in a register until the search stops.
         let mut upto = *copied;
         while i + 64 <= h.len() {
             prefetch(p, i);
-            // SAFETY: 1 <= i and i + 64 <= h.len(); AVX-512BW is enabled here.
-            let (pairs, cur) = unsafe { round512(p, i) };
+            let r = round(i);
             if COPY && i + 64 <= limit {
                 prefetch_out(dst, i);
-                // SAFETY: `dst + i .. dst + i + 64` is writable by the caller's
-                // promise, as i + 64 <= limit. An unaligned store.
-                unsafe { _mm512_storeu_si512(dst.add(i).cast(), cur) };
+                store(i, r);
                 upto = i + 64;
             }
-            if pairs != 0 {
-                let mut mask = pairs;
+            if let Some(mut mask) = pairs(r) {
                 if i + 67 <= h.len() {
-                    // SAFETY: i + 67 <= h.len(); AVX-512BW is enabled here.
-                    mask &= unsafe { tails512(p, i) };
+                    mask &= tails(i);
                 }
                 if mask != 0 {
                     *copied = upto;
@@ -816,9 +829,9 @@ mod x86 {
         }
         *copied = upto;
         if i < h.len() && h.len() > 64 {
-            // As in `avx2_impl`.
-            // SAFETY: base = h.len() - 64 >= 1 and base + 64 = h.len(); AVX2 is
-            // enabled with AVX-512BW.
+            // The last bytes: one round over the last 64, overlapping those done.
+            // SAFETY: base = h.len() - 64 >= 1 and base + 64 = h.len(); the caller
+            // has AVX2.
             return last_round(h, i, 64, |base| bits64(unsafe { round64(p, base) }));
         }
         sse2(h, i)
