@@ -303,6 +303,23 @@ pub(crate) mod avx2 {
         )
     }
 
+    /// The `<` and `>` among the 64 bytes `a` then `b`, as a byte mask (its two
+    /// halves or-ed).
+    #[cfg(feature = "alloc")]
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn angles_or(a: __m256i, b: __m256i) -> __m256i {
+        _mm256_or_si256(angles(a), angles(b))
+    }
+
+    /// The `<` and `>` among the 64 bytes `a` then `b`, as bits.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn angle_bits(a: __m256i, b: __m256i) -> u64 {
+        let m = |v| _mm256_movemask_epi8(angles(v)) as u32;
+        u64::from(m(a)) | u64::from(m(b)) << 32
+    }
+
     /// The `<` and `>` among the 64 bytes at `p + i`, as a byte mask (its two halves
     /// or-ed).
     ///
@@ -320,7 +337,7 @@ pub(crate) mod avx2 {
                 _mm256_loadu_si256(p.add(i + 32).cast()),
             )
         };
-        _mm256_or_si256(angles(a), angles(b))
+        angles_or(a, b)
     }
 
     /// The bits of `<` and `>` among the 64 bytes at `p`.
@@ -338,8 +355,7 @@ pub(crate) mod avx2 {
                 _mm256_loadu_si256(p.add(32).cast()),
             )
         };
-        let m = |v| _mm256_movemask_epi8(angles(v)) as u32;
-        u64::from(m(v0)) | u64::from(m(v1)) << 32
+        angle_bits(v0, v1)
     }
 
     /// [`rfind_angle`](super::rfind_angle) with AVX2: 128 bytes a round from `to`
@@ -416,7 +432,7 @@ pub(crate) mod avx2 {
                 );
                 _mm256_storeu_si256(dst.add(i - from).cast(), a);
                 _mm256_storeu_si256(dst.add(i - from + 32).cast(), b);
-                _mm256_or_si256(angles(a), angles(b))
+                angles_or(a, b)
             };
             if _mm256_testz_si256(any, any) == 0 {
                 last = Some(i);
@@ -442,8 +458,7 @@ pub(crate) mod avx2 {
             );
             _mm256_storeu_si256(dst.add(to - 64 - from).cast(), a);
             _mm256_storeu_si256(dst.add(to - 32 - from).cast(), b);
-            let bits = |v| _mm256_movemask_epi8(angles(v)) as u32;
-            u64::from(bits(a)) | u64::from(bits(b)) << 32
+            angle_bits(a, b)
         } & (!0u64).checked_shl((64 - (to - i)) as u32).unwrap_or(0);
         if m != 0 {
             return Some(to - 1 - m.leading_zeros() as usize);
