@@ -1196,7 +1196,7 @@ impl Scanner {
     /// `next`'s first bytes do not complete one: they then hold no literal, no `<` nor
     /// `>`, and the scanner seeks with no literal at hand. `false` when `next` is too
     /// short to tell.
-    #[allow(dead_code)]
+    #[cfg_attr(not(feature = "alloc"), allow(dead_code))]
     pub(crate) fn seam_decided(&self, held: &[u8], next: &[u8]) -> bool {
         let k = held.len();
         if self.phase != Phase::Seek
