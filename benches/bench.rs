@@ -1,6 +1,6 @@
 //! Every engine side by side, on the same bytes, in each group:
 //!
-//! - `corpus`: the pages of `ROOTREL_CORPUS`, when set;
+//! - `corpus`: the real corpus, `testdata/corpus/` (or `ROOTREL_CORPUS`);
 //! - `seed`: the bundled seed page, called repeatedly (per-call set-up shows here);
 //! - `pages`: 1 MB of generated realistic pages;
 //! - `shape/NAME`: each adversarial shape; rootrel at 1 MB and 10 MB (linearity), the
@@ -8,7 +8,7 @@
 //!
 //! Every timed call checks its result, so a broken engine cannot post a fast time.
 //!
-//!     ROOTREL_CORPUS=../shared/corpus/real cargo bench
+//!     cargo bench
 //!     cargo bench -- seed          # one group
 
 #[path = "support/engines.rs"]
@@ -145,16 +145,7 @@ fn all_engines(c: &mut Criterion, group: &str, inputs: &[&[u8]], e: &Engines) {
 }
 
 fn corpus(c: &mut Criterion) {
-    let Some(dir) = std::env::var_os("ROOTREL_CORPUS") else {
-        eprintln!("ROOTREL_CORPUS is not set: the corpus group is skipped");
-        return;
-    };
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    paths.sort();
-    let pages: Vec<Vec<u8>> = paths.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    let pages: Vec<Vec<u8>> = shapes::corpus().into_iter().map(|(_, b)| b).collect();
     let inputs: Vec<&[u8]> = pages.iter().map(|p| p.as_slice()).collect();
     all_engines(c, "corpus", &inputs, &Engines::new());
 }

@@ -1,7 +1,7 @@
 //! The quick benchmark report: MB/s of every engine on the same bytes, in one run, and
 //! the ratios the project's targets are stated in.
 //!
-//!     ROOTREL_CORPUS=../shared/corpus/real cargo run --release --example report
+//!     cargo run --release --example report
 //!
 //! Each figure is the best of several timed rounds (each at least 0.15 s for the
 //! engines, one cold run for the adversarial shapes), taken in turn across the engines
@@ -97,26 +97,8 @@ fn main() {
     };
     let e = &Engines::new();
 
-    let (label, owned): (String, Vec<Vec<u8>>) = match std::env::var_os("ROOTREL_CORPUS") {
-        Some(dir) => {
-            let mut paths: Vec<_> = std::fs::read_dir(&dir)
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .collect();
-            paths.sort();
-            (
-                "real corpus".into(),
-                paths.iter().map(|p| std::fs::read(p).unwrap()).collect(),
-            )
-        }
-        None => {
-            eprintln!("ROOTREL_CORPUS is not set: using 25 MB of generated pages instead");
-            (
-                "generated pages".into(),
-                (0..25).map(|s| shapes::page(s, 1 << 20)).collect(),
-            )
-        }
-    };
+    let label = "real corpus";
+    let owned: Vec<Vec<u8>> = shapes::corpus().into_iter().map(|(_, b)| b).collect();
     let corpus: Vec<&[u8]> = owned.iter().map(|v| v.as_slice()).collect();
     let total: usize = corpus.iter().map(|h| h.len()).sum();
     let seed_owned = std::fs::read(concat!(

@@ -1,7 +1,7 @@
-//! Scans `ROOTREL_CORPUS` (or the seed page) N times with `find_iter`: a fixed workload
+//! Scans the real corpus (or one adversarial shape) N times with `find_iter`: a fixed workload
 //! for profilers (`valgrind --tool=callgrind`, `perf`).
 //!
-//!     ROOTREL_CORPUS=../shared/corpus/real cargo run --release --example scan_corpus -- 20
+//!     cargo run --release --example scan_corpus -- 20
 //!     cargo run --release --example scan_corpus -- 20 text-no-lt   # a 1 MB adversarial shape
 //!
 //! With `STREAM=1` it rewrites (`absolutize`) through a `Rewriter` in 4 KiB chunks
@@ -16,21 +16,9 @@ fn main() {
         .nth(1)
         .map_or(1, |s| s.parse().expect("rounds: a number"));
     let shape = std::env::args().nth(2);
-    let pages: Vec<Vec<u8>> = match std::env::var_os("ROOTREL_CORPUS") {
-        _ if shape.is_some() => vec![shapes::shape(shape.as_deref().unwrap(), 1 << 20)],
-        Some(dir) => {
-            let mut p: Vec<_> = std::fs::read_dir(dir)
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .collect();
-            p.sort();
-            p.iter().map(|p| std::fs::read(p).unwrap()).collect()
-        }
-        None => vec![std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/testdata/go-blog-execution-traces-2024.html"
-        ))
-        .unwrap()],
+    let pages: Vec<Vec<u8>> = match shape {
+        Some(name) => vec![shapes::shape(&name, 1 << 20)],
+        None => shapes::corpus().into_iter().map(|(_, b)| b).collect(),
     };
     let mut n = 0;
     let stream = std::env::var_os("STREAM").is_some();

@@ -229,7 +229,7 @@ fn php_preg_replace_identical() {
     let templates = sample(php_template(), 30_000, 7);
     let inputs = sample(tricky_input(), 30_000, 8);
     pairs.extend(templates.into_iter().zip(inputs));
-    let corpus = corpus().unwrap_or_default();
+    let corpus = corpus();
     for (_, page) in &corpus {
         pairs.push((feed.to_vec(), page.clone()));
         pairs.push((b"${1}${2}${3}\\\\$4[\\0]".to_vec(), page.clone()));

@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use proptest::prelude::*;
 
 mod php_template;
+#[path = "shapes.rs"]
+mod shapes;
 #[allow(unused_imports)]
 pub use php_template::php_to_regex_template;
 
@@ -163,31 +165,12 @@ pub fn seed_page() -> Vec<u8> {
     .unwrap()
 }
 
-/// The pages of `ROOTREL_CORPUS`, sorted by path, or `None` (said loudly) when unset.
-pub fn corpus() -> Option<Vec<(PathBuf, Vec<u8>)>> {
-    let Some(dir) = std::env::var_os("ROOTREL_CORPUS") else {
-        eprintln!(
-            "\n*** ROOTREL_CORPUS is not set: the real-corpus checks are SKIPPED. ***\n\
-             *** Run with ROOTREL_CORPUS=../shared/corpus/real to include them.  ***\n"
-        );
-        return None;
-    };
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("ROOTREL_CORPUS={}: {e}", PathBuf::from(&dir).display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file())
-        .collect();
-    paths.sort();
-    assert!(!paths.is_empty(), "ROOTREL_CORPUS holds no files");
-    Some(
-        paths
-            .into_iter()
-            .map(|p| {
-                let b = std::fs::read(&p).unwrap();
-                (p, b)
-            })
-            .collect(),
-    )
+#[allow(unused_imports)]
+pub use shapes::corpus_is_bundled;
+
+/// The real corpus (see `shapes::corpus`).
+pub fn corpus() -> Vec<(PathBuf, Vec<u8>)> {
+    shapes::corpus()
 }
 
 /// Whether `php` can be run. Under CI (`CI` set) its absence is an error: `.ci/run`

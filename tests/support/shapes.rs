@@ -117,3 +117,31 @@ pub fn page(seed: u64, len: usize) -> Vec<u8> {
     v.truncate(len);
     v
 }
+
+/// Whether [`corpus`] is the bundled one, whose page and match counts are known.
+pub fn corpus_is_bundled() -> bool {
+    std::env::var_os("ROOTREL_CORPUS").is_none()
+}
+
+/// The real corpus, sorted by path: the pages in `ROOTREL_CORPUS` when it is set, else
+/// the 130 pages bundled in `testdata/corpus/`.
+pub fn corpus() -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let dir = std::env::var_os("ROOTREL_CORPUS").map_or_else(
+        || std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/corpus")),
+        std::path::PathBuf::from,
+    );
+    let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("corpus {}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty(), "corpus {}: no .html files", dir.display());
+    paths
+        .into_iter()
+        .map(|p| {
+            let b = std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            (p, b)
+        })
+        .collect()
+}
