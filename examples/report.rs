@@ -314,7 +314,7 @@ fn main() {
         "Rewriter 4 KiB chunks / absolutize",
         "rootrel Rewriter, 4 KiB chunks",
         "rootrel absolutize",
-        Some(0.9),
+        Some(0.8),
     );
     // How near its floor rootrel runs, and about how high the ratios above can go on
     // this machine at the time of the run: one `memchr` pass reads at about the

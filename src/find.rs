@@ -37,16 +37,8 @@ pub fn find_iter(haystack: &[u8]) -> FindIter<'_> {
     FindIter {
         haystack,
         scanner: Scanner::new(),
-        buf: [Match::new(0, 0, 4, 4); BATCH],
-        next: 0,
-        len: 0,
-        want: 1,
-        done: false,
     }
 }
-
-/// The most matches a [`FindIter`] finds ahead of those it has returned.
-const BATCH: usize = 16;
 
 /// Returns the first match of the seed regex in `haystack`, if any.
 ///
@@ -60,7 +52,6 @@ const BATCH: usize = 16;
 /// assert_eq!(rootrel::find(br#"<a href="https://example.org/">"#), None);
 /// ```
 pub fn find(haystack: &[u8]) -> Option<Match> {
-    // The iterator's first search asks for one match only.
     find_iter(haystack).next()
 }
 
@@ -68,20 +59,11 @@ pub fn find(haystack: &[u8]) -> Option<Match> {
 ///
 /// `'h` is the lifetime of the haystack. The iterator yields [`Match`] values in
 /// increasing order of offset and is fused: once it returns `None` it always does.
-/// It finds matches a few at a time (one, then two, up to sixteen), so it may have
-/// searched a little past the last match it returned.
+/// To decide a match it reads on to the `>` that ends the match's `<…` run.
 #[derive(Clone)]
 pub struct FindIter<'h> {
     haystack: &'h [u8],
     scanner: Scanner,
-    /// Matches found and not yet returned: `buf[next..len]`.
-    buf: [Match; BATCH],
-    next: usize,
-    len: usize,
-    /// How many matches the next search may find: 1 at first, so that taking only the
-    /// first match (as [`find`] does) searches no further, then doubling up to `BATCH`.
-    want: usize,
-    done: bool,
 }
 
 impl<'h> FindIter<'h> {
@@ -103,20 +85,7 @@ impl Iterator for FindIter<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<Match> {
-        if self.next < self.len {
-            self.next += 1;
-            return Some(self.buf[self.next - 1]);
-        }
-        if self.done {
-            return None;
-        }
-        let (n, done) = self
-            .scanner
-            .find_batch(self.haystack, &mut self.buf[..self.want]);
-        self.want = (self.want * 2).min(BATCH);
-        self.done = done;
-        (self.next, self.len) = (1, n);
-        (n > 0).then(|| self.buf[0])
+        self.scanner.next_match(self.haystack, true)
     }
 }
 
@@ -126,27 +95,6 @@ impl fmt::Debug for FindIter<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FindIter")
             .field("haystack_len", &self.haystack.len())
-            .field("done", &self.done)
             .finish_non_exhaustive()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::vec::Vec;
-
-    /// The iterator asks for 1, 2, 4, 8, then 16 matches at a time: taking the first
-    /// match (all that `find` does) searches for that one only.
-    #[test]
-    fn batches_grow_from_one() {
-        let h = b"<a href=/x>".repeat(100);
-        let mut it = super::find_iter(&h);
-        let mut sizes = Vec::new();
-        while it.next().is_some() {
-            if it.next == 1 {
-                sizes.push(it.len);
-            }
-        }
-        assert_eq!(sizes, [1, 2, 4, 8, 16, 16, 16, 16, 16, 5]);
     }
 }

@@ -66,7 +66,6 @@ mod base;
 mod find;
 mod literal;
 mod matches;
-mod probe;
 #[cfg(feature = "alloc")]
 mod replace;
 mod scan;
@@ -74,6 +73,7 @@ mod scan;
 mod stream;
 #[cfg(feature = "alloc")]
 mod template;
+mod vector;
 
 #[cfg(feature = "alloc")]
 pub use crate::base::{absolutize, Base, BaseError};

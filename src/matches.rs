@@ -34,9 +34,10 @@ use core::ops::Range;
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Match {
-    // INVARIANT: start < attr <= quote (start == attr only inside the streaming
-    // rewriter's insert-only mode, which never shows the match), <= path, path + 2 is the end of the match,
-    // `quote - attr` is 4 or 5 and `path - quote` is 0 or 1.
+    // INVARIANT: start < attr, attr + 4 <= quote <= path <= quote + 1, and path + 2 is
+    // the end of the match; except inside the streaming rewriter when it only inserts
+    // before group 4, where offsets of bytes it no longer holds read 0 (it reads only
+    // `path` and never shows the match).
     start: usize,
     attr: usize,
     quote: usize,
@@ -47,7 +48,7 @@ impl Match {
     /// Builds a match from the start offsets of its groups 1 to 4.
     #[inline]
     pub(crate) fn new(start: usize, attr: usize, quote: usize, path: usize) -> Match {
-        debug_assert!(start <= attr && attr + 4 <= quote && quote <= path && path <= quote + 1);
+        debug_assert!(start <= attr && attr <= quote && quote <= path && path <= quote + 1);
         Match {
             start,
             attr,
@@ -59,7 +60,7 @@ impl Match {
     /// Returns the same match moved `delta` bytes later, for drivers that scan a window
     /// of a longer stream.
     #[inline]
-    #[allow(dead_code)]
+    #[cfg_attr(not(feature = "alloc"), allow(dead_code))]
     pub(crate) fn offset(self, delta: usize) -> Match {
         Match {
             start: self.start + delta,

@@ -2,9 +2,9 @@
 //! while `find_iter` runs over the seed page, generated pages, every adversarial shape
 //! and the real corpus.
 
-#[path = "support/shapes.rs"]
-mod shapes;
 mod support;
+
+use support::shapes;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;

@@ -1,8 +1,8 @@
 //! rootrel against PCRE2 (with JIT), the engine inside PHP: every span of every match.
 
-#[path = "support/shapes.rs"]
-mod shapes;
 mod support;
+
+use support::shapes;
 
 use proptest::prelude::*;
 use support::*;

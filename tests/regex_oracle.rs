@@ -2,6 +2,8 @@
 
 mod support;
 
+use support::shapes;
+
 use proptest::prelude::*;
 use support::*;
 
@@ -137,9 +139,6 @@ fn group_panics_past_four() {
     let m = rootrel::find(b"<a src=/x").unwrap();
     let _ = m.group(5);
 }
-
-#[path = "support/shapes.rs"]
-mod shapes;
 
 /// The adversarial shapes at 1 MB and generated pages, all spans equal.
 #[test]

@@ -1,8 +1,8 @@
 //! One-shot rewriting against the regex crate's `replace_all` and PHP's `preg_replace`.
 
-#[path = "support/shapes.rs"]
-mod shapes;
 mod support;
+
+use support::shapes;
 
 use std::borrow::Cow;
 

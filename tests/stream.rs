@@ -3,9 +3,9 @@
 //! `ROOTREL_CHUNK=N` runs the fixed-size checks with chunks of N bytes only (to
 //! reproduce a failure).
 
-#[path = "support/shapes.rs"]
-mod shapes;
 mod support;
+
+use support::shapes;
 
 use proptest::prelude::*;
 use rootrel::{replace_all, replace_all_to, Base, Match, NoExpand, Replacer, Rewriter, Sink};

@@ -8,7 +8,7 @@ use proptest::prelude::*;
 
 mod php_template;
 #[path = "shapes.rs"]
-mod shapes;
+pub mod shapes;
 #[allow(unused_imports)]
 pub use php_template::php_to_regex_template;
 

@@ -136,7 +136,11 @@ pub fn corpus() -> Vec<(std::path::PathBuf, Vec<u8>)> {
         .filter(|p| p.extension().is_some_and(|x| x == "html"))
         .collect();
     paths.sort();
-    assert!(!paths.is_empty(), "corpus {}: no .html files", dir.display());
+    assert!(
+        !paths.is_empty(),
+        "corpus {}: no .html files",
+        dir.display()
+    );
     paths
         .into_iter()
         .map(|p| {
