@@ -27,6 +27,46 @@ pub(crate) struct Block {
     pub(crate) base: usize,
     pub(crate) mask: u64,
     pub(crate) end: usize,
+    /// `h[quiet..end]` holds no `<` or `>`: a look-back to `end` can start at `quiet`.
+    pub(crate) quiet: usize,
+    /// Bit `i` set when `base + i` holds `<` (`lt`) or `>` (`gt`), for `[base, end)`.
+    pub(crate) lt: u64,
+    pub(crate) gt: u64,
+}
+
+impl Block {
+    /// What [`Search::last_run`] would find in `h[from..to]`, from the masks, for a
+    /// span within `[base, end)`.
+    #[inline(always)]
+    pub(crate) fn run_within(&self, from: usize, to: usize) -> Option<Run> {
+        if from < self.base || to > self.end {
+            return None;
+        }
+        let keep = span(from - self.base, to - self.base);
+        Some(run_in(self.gt & keep, self.lt & keep, self.base))
+    }
+}
+
+/// The bits `[from, to)` of a 64-bit mask, `from <= to <= 64`.
+#[inline(always)]
+fn span(from: usize, to: usize) -> u64 {
+    let below_to = if to >= 64 { u64::MAX } else { (1 << to) - 1 };
+    below_to & (u64::MAX << from.min(63)) & if from >= 64 { 0 } else { u64::MAX }
+}
+
+/// The [`Run`] of a span from its `>` and `<` bits (bit `i` is offset `base + i`).
+#[inline(always)]
+fn run_in(gt: u64, lt: u64, base: usize) -> Run {
+    if gt == 0 {
+        let lt = (lt != 0).then(|| base + lt.trailing_zeros() as usize);
+        return Run { gt: None, lt };
+    }
+    let g = 63 - gt.leading_zeros() as usize;
+    let above = lt & !(u64::MAX >> (63 - g));
+    Run {
+        gt: Some(base + g),
+        lt: (above != 0).then(|| base + above.trailing_zeros() as usize),
+    }
 }
 
 /// Which instance of the search runs. A variant exists only where its instructions
@@ -84,16 +124,23 @@ impl Engine {
     #[allow(unsafe_code)]
     pub(crate) fn run<T: Task>(self, task: T) -> T::Output {
         match self {
-            Engine::Portable => task.run(Searcher::<Word>(PhantomData)),
+            Engine::Portable => run_with::<T, Word>(task),
             #[cfg(target_arch = "x86_64")]
-            Engine::Sse2 => task.run(Searcher::<__m128i>(PhantomData)),
+            Engine::Sse2 => run_with::<T, __m128i>(task),
             // SAFETY: the `Avx2` token proves the processor has AVX2.
             #[cfg(target_arch = "x86_64")]
             Engine::Avx2(_) => unsafe { run_avx2(task) },
             #[cfg(target_arch = "aarch64")]
-            Engine::Neon => task.run(Searcher::<uint8x16_t>(PhantomData)),
+            Engine::Neon => run_with::<T, uint8x16_t>(task),
         }
     }
+}
+
+/// [`Engine::run`] for an instance every processor of the target runs: one function
+/// per engine, as for AVX2, rather than every engine's task inlined at each call.
+#[inline(never)]
+fn run_with<T: Task, V: Vector>(task: T) -> T::Output {
+    task.run(Searcher::<V>(PhantomData))
 }
 
 /// [`Engine::run`] for AVX2: the task compiled with AVX2 enabled.
@@ -119,8 +166,9 @@ pub(crate) trait Task {
 /// The searches, for [`Task`]s.
 pub(crate) trait Search: Copy {
     /// The first block at or after `from` with a bit set for a `=` before `to`, or
-    /// `None` when no `=` in `[from, to)` qualifies. `to <= h.len()`.
-    fn find_block(self, h: &[u8], from: usize, to: usize) -> Option<Block>;
+    /// one with no bit set ending where the search ended, when no `=` in `[from, to)`
+    /// qualifies. `to <= h.len()`.
+    fn find_block(self, h: &[u8], from: usize, to: usize) -> Block;
 
     /// The last `>` in `h[from..to]`, and the first `<` after it (after `from` when
     /// there is no `>`). `from <= to <= h.len()`.
@@ -135,10 +183,18 @@ pub(crate) struct Searcher<V>(PhantomData<V>);
 impl<V: Vector> Search for Searcher<V> {
     #[inline(always)]
     #[allow(unsafe_code)]
-    fn find_block(self, h: &[u8], from: usize, to: usize) -> Option<Block> {
+    fn find_block(self, h: &[u8], from: usize, to: usize) -> Block {
         assert!(to <= h.len());
         if from >= to {
-            return None;
+            let end = from;
+            return Block {
+                base: end,
+                mask: 0,
+                end,
+                quiet: end,
+                lt: 0,
+                gt: 0,
+            };
         }
         // SAFETY: `self` proves `V` runs; the bounds were checked.
         unsafe { search::<V>(h, from, to) }
@@ -168,56 +224,92 @@ const PREFETCH: usize = 4096;
 /// The processor must run `V`'s instructions. `from < to <= h.len()`.
 #[inline(always)]
 #[allow(unsafe_code)]
-unsafe fn search<V: Vector>(h: &[u8], from: usize, to: usize) -> Option<Block> {
+unsafe fn search<V: Vector>(h: &[u8], from: usize, to: usize) -> Block {
     let (eq, f, c, slash) = (
         V::splat(b'='),
         V::splat(b'f'),
         V::splat(b'c'),
         V::splat(b'/'),
     );
+    let (lt, gt) = (V::splat(b'<'), V::splat(b'>'));
     let p = h.as_ptr();
-    // The pairs at `i .. i + V::BYTES`; in bounds when `1 <= i <= h.len() - 2 - V::BYTES`.
-    let round = |i: usize| {
-        let before = V::load(p.add(i - 1));
-        V::load(p.add(i))
-            .eq(eq)
-            .and(before.eq(f).or(before.eq(c)))
-            .and(
-                V::load(p.add(i + 1))
-                    .eq(slash)
-                    .or(V::load(p.add(i + 2)).eq(slash)),
-            )
-    };
     // A pair needs a byte before its `=`, and a tail two bytes after it.
     let to = to.min(h.len().saturating_sub(2));
     let mut i = from.max(1);
     if h.len() < V::BYTES + 3 {
+        let to = to.max(i);
         let mask = (i..to).fold(0, |m, j| m | u64::from(is_pair(h, j)) << (j - i));
-        return (mask != 0).then_some(Block {
+        let angles = (from..to).rev().find(|&j| matches!(h[j], b'<' | b'>'));
+        let quiet = angles.map_or(from, |j| j + 1);
+        let (lt, gt) = (i..to).fold((0, 0), |(l, g), j| {
+            let bit = 1 << (j - i);
+            (
+                l | (bit * u64::from(h[j] == b'<')),
+                g | (bit * u64::from(h[j] == b'>')),
+            )
+        });
+        return Block {
             base: i,
             mask,
             end: to,
-        });
+            quiet,
+            lt,
+            gt,
+        };
     }
     let last = h.len() - 2 - V::BYTES;
+    // The rounds see the angles from `i` on.
+    let mut quiet = i;
     while i < to {
         // The last round may start before `i`: its bits before `i` are dropped.
+        // In bounds: `1 <= at <= h.len() - 2 - V::BYTES`.
         let at = i.min(last);
         V::prefetch(p.wrapping_add(at + PREFETCH));
-        let m = round(at);
+        let (before, here) = (V::load(p.add(at - 1)), V::load(p.add(at)));
+        let (lts, gts) = (here.eq(lt), here.eq(gt));
+        if lts.or(gts).any() {
+            quiet = at + V::BYTES;
+        }
+        let m = here.eq(eq).and(before.eq(f).or(before.eq(c))).and(
+            V::load(p.add(at + 1))
+                .eq(slash)
+                .or(V::load(p.add(at + 2)).eq(slash)),
+        );
+        let end = (at + V::BYTES).min(to);
         if m.any() {
             let mut mask = m.bits() >> (i - at);
-            let end = (at + V::BYTES).min(to);
             if end - i < 64 {
                 mask &= (1 << (end - i)) - 1;
             }
             if mask != 0 {
-                return Some(Block { base: i, mask, end });
+                let quiet = quiet.min(end);
+                let keep = span(0, end - i);
+                let (lt, gt) = (
+                    (lts.bits() >> (i - at)) & keep,
+                    (gts.bits() >> (i - at)) & keep,
+                );
+                return Block {
+                    base: i,
+                    mask,
+                    end,
+                    quiet,
+                    lt,
+                    gt,
+                };
             }
         }
-        i = at + V::BYTES;
+        i = end;
     }
-    None
+    let end = i.max(from);
+    let quiet = quiet.min(end);
+    Block {
+        base: end,
+        mask: 0,
+        end,
+        quiet,
+        lt: 0,
+        gt: 0,
+    }
 }
 
 /// What [`Search::last_run`] finds in a span: its last `>`, and the first `<` after it
@@ -251,26 +343,17 @@ unsafe fn last_run<V: Vector>(h: &[u8], from: usize, mut to: usize) -> Run {
         return run;
     }
     let (gt, lt) = (V::splat(b'>'), V::splat(b'<'));
+    let p = h.as_ptr();
     while to > from {
         // In bounds: `at + V::BYTES <= to <= h.len()`, or `at == 0`.
         let at = to.saturating_sub(V::BYTES);
-        let v = V::load(h.as_ptr().add(at));
+        let v = V::load(p.add(at));
         // Bits for `[max(from, at), to)`.
-        let keep = (u64::MAX << from.saturating_sub(at)) & !(u64::MAX << (to - at));
-        let (g, l) = (v.eq(gt).bits() & keep, v.eq(lt).bits() & keep);
-        if g != 0 {
-            let g = 63 - g.leading_zeros() as usize;
-            let above = l & !(u64::MAX >> (63 - g));
-            if above != 0 {
-                run.lt = Some(at + above.trailing_zeros() as usize);
-            }
-            return Run {
-                gt: Some(at + g),
-                ..run
-            };
-        }
-        if l != 0 {
-            run.lt = Some(at + l.trailing_zeros() as usize);
+        let keep = span(from.saturating_sub(at), to - at);
+        let here = run_in(v.eq(gt).bits() & keep, v.eq(lt).bits() & keep, at);
+        run.lt = here.lt.or(run.lt);
+        if here.gt.is_some() {
+            return Run { gt: here.gt, ..run };
         }
         to = at;
     }
@@ -314,13 +397,13 @@ pub(crate) mod tests {
     struct Call<'h>(&'h [u8], usize, usize, bool);
 
     impl Task for Call<'_> {
-        type Output = (Option<Block>, Run);
-        fn run<S: Search>(self, s: S) -> (Option<Block>, Run) {
+        type Output = (Block, Run);
+        fn run<S: Search>(self, s: S) -> (Block, Run) {
             let Call(h, from, to, find) = self;
             if find {
                 (s.find_block(h, from, to), Run::default())
             } else {
-                (None, s.last_run(h, from, to))
+                (Block::default(), s.last_run(h, from, to))
             }
         }
     }
@@ -329,18 +412,33 @@ pub(crate) mod tests {
     fn found(e: Engine, h: &[u8], from: usize, to: usize) -> Vec<usize> {
         let mut v = Vec::new();
         let mut at = from;
-        while let (Some(b), _) = e.run(Call(h, at, to, true)) {
-            assert!(b.base >= at && b.end > b.base && b.end <= to, "{b:?}");
+        loop {
+            let (b, _) = e.run(Call(h, at, to, true));
+            assert!(
+                b.end <= to.max(at) && at <= b.quiet && b.quiet <= b.end,
+                "{b:?}"
+            );
+            let angle = h[b.quiet..b.end].iter().any(|&x| x == b'<' || x == b'>');
+            assert!(!angle, "{b:?} {h:?}");
+            if b.mask == 0 {
+                return v;
+            }
+            assert!(b.base >= at && b.end > b.base, "{b:?}");
+            for (mask, byte) in [(b.lt, b'<'), (b.gt, b'>')] {
+                let want = (b.base..b.end)
+                    .filter(|&j| h[j] == byte)
+                    .fold(0, |m, j| m | 1 << (j - b.base));
+                assert_eq!(mask, want, "{b:?} {h:?}");
+            }
             assert!(b.mask >> (b.end - b.base) == 0, "{b:?}");
             v.extend((0..64).filter(|i| b.mask >> i & 1 == 1).map(|i| b.base + i));
             at = b.end;
         }
-        v
     }
 
     /// Deterministic bytes from a small alphabet of the bytes the search tests.
     fn noise(len: usize, seed: u32) -> Vec<u8> {
-        let alphabet = b"=fc/x=/";
+        let alphabet = b"=fc/x=/x<x>";
         let mut x = seed | 1;
         (0..len)
             .map(|_| {

@@ -26,7 +26,7 @@
 //!
 //! The scanner never writes output: the drivers (`find`, `replace`, `stream`) do.
 
-use crate::literal::{Block, Engine, Search, Task};
+use crate::literal::{Block, Engine, Run, Search, Task};
 use crate::Match;
 
 /// A literal whose tail matches: groups 2 to 4 of a match, if its run has no later
@@ -41,7 +41,7 @@ struct Candidate {
 /// The candidate whose `=` is `h[eq]`, if there is one: `href=` or `src=` ending
 /// there and the tail matching after it. The tail reads at most three bytes past
 /// `eq`; those missing count as the end of the input.
-#[inline]
+#[inline(always)]
 fn candidate(h: &[u8], eq: usize) -> Option<Candidate> {
     let ends_with = |lit: &[u8]| eq >= lit.len() && h[eq - lit.len()..eq] == *lit;
     let attr = if ends_with(b"href") {
@@ -66,13 +66,15 @@ fn candidate(h: &[u8], eq: usize) -> Option<Candidate> {
 
 /// The length of the longest end of `h` that begins `href` or `src` (0 to 4).
 fn literal_prefix(h: &[u8]) -> usize {
-    (1..=4.min(h.len()))
-        .rev()
-        .find(|&n| {
-            let end = &h[h.len() - n..];
-            b"href".starts_with(end) || b"src".starts_with(end)
-        })
-        .unwrap_or(0)
+    let ends = |lit: &[u8]| h.len() >= lit.len() && h[h.len() - lit.len()..] == *lit;
+    match h.last() {
+        Some(b'f') if ends(b"href") => 4,
+        Some(b'e') if ends(b"hre") => 3,
+        Some(b'c') if ends(b"src") => 3,
+        Some(b'r') if ends(b"hr") || ends(b"sr") => 2,
+        Some(b'h' | b's') => 1,
+        _ => 0,
+    }
 }
 
 /// The resumable scanner, over a window of input that may grow at its end and lose
@@ -97,6 +99,8 @@ pub(crate) struct Scanner {
     block: Block,
     /// Where the pair search resumes: every `=` before it was checked, or is in `block`.
     from: usize,
+    /// `h[quiet..from]` holds no `<` or `>` (the pair search saw them).
+    quiet: usize,
 }
 
 impl Scanner {
@@ -115,6 +119,7 @@ impl Scanner {
             next: None,
             block: Block::default(),
             from: 0,
+            quiet: 0,
         }
     }
 
@@ -190,6 +195,7 @@ impl Scanner {
         down(&mut self.pos);
         down(&mut self.known);
         down(&mut self.from);
+        down(&mut self.quiet);
         if let Some(lt) = &mut self.open {
             down(lt);
         }
@@ -220,12 +226,14 @@ impl Scanner {
                     _ => {}
                 }
             }
-            match s.find_block(h, self.from, to) {
-                Some(b) => (self.block, self.from) = (b, b.end),
-                None => {
-                    self.from = self.from.max(to);
-                    return None;
-                }
+            let b = s.find_block(h, self.from, to);
+            if b.quiet > self.from {
+                // Else the angle-free bytes before `from` run on to `b.end`.
+                self.quiet = b.quiet;
+            }
+            (self.block, self.from) = (b, b.end.max(self.from));
+            if b.mask == 0 {
+                return None;
             }
         }
     }
@@ -238,7 +246,26 @@ impl Scanner {
         if to <= self.known {
             return None;
         }
-        let run = s.last_run(h, self.known, to);
+        // The state does not change over `h[quiet..from]`, which holds no `<` or `>`:
+        // look back over the bytes on either side of it only.
+        let (free, tail) = (self.quiet.max(self.known), self.from.min(to));
+        let run = if let Some(run) = self.block.run_within(self.known, to) {
+            // Within the block the search found: its angle bits say it.
+            run
+        } else if free < tail {
+            let after = s.last_run(h, tail, to);
+            if after.gt.is_some() {
+                after
+            } else {
+                let before = s.last_run(h, self.known, free);
+                Run {
+                    gt: before.gt,
+                    lt: before.lt.or(after.lt),
+                }
+            }
+        } else {
+            s.last_run(h, self.known, to)
+        };
         if let (Some(c), Some(gt)) = (self.best, run.gt) {
             // The `>` closed the run (the first one did, the last one at the latest).
             let lt = self.open.take().expect("a candidate lies in an open run");
