@@ -26,7 +26,8 @@ pub(crate) fn run(a: FindArgs) -> Outcome {
                 Ok((text, n)) => {
                     out.matched |= n > 0;
                     if let Err(e) = w.write_all(&text) {
-                        return stdout_failed(e, out);
+                        crate::stdout_failed(&e, &mut out);
+                        return out;
                     }
                 }
                 Err(e) => {
@@ -44,14 +45,8 @@ pub(crate) fn run(a: FindArgs) -> Outcome {
     }
     bar.finish_and_clear();
     if let Err(e) = w.flush() {
-        return stdout_failed(e, out);
+        crate::stdout_failed(&e, &mut out);
     }
-    out
-}
-
-fn stdout_failed(e: io::Error, mut out: Outcome) -> Outcome {
-    error(&"standard output", &e);
-    out.failed = true;
     out
 }
 

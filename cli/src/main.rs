@@ -1,16 +1,18 @@
 //! `rootrel`: find and rewrite root-relative links in files, directories and streams.
 //!
-//! Exit status, like grep's: 0 when something was found or rewritten, 1 when nothing
-//! was, 2 when an error occurred (other inputs are still processed; with `--quiet`, a
-//! match found still gives 0).
+//! Exit status: `find` as grep's, 0 when something was found, 1 when nothing was, 2
+//! when an error occurred (other inputs are still processed; with `--quiet`, a match
+//! found still gives 0); `rewrite` 0 on success, whether or not anything changed, 2 on
+//! an error. A closed pipe on standard output ends the command quietly with status 0.
 
 mod find;
+mod inplace;
 mod inputs;
 mod progress;
 mod rewrite;
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -27,7 +29,8 @@ Examples:
   rootrel rewrite --template '$1$2$3https://cdn.example$4' page.html
 
 The regex: /(<\\s*[^>]*)(href=|src=)(.?)(\\/[^\\/])/m, with PHP's exact semantics.
-Exit status: 0 found or rewritten something, 1 nothing, 2 an error.";
+Exit status: find 0 found, 1 nothing, 2 an error; rewrite 0 done, 2 an error.
+In place, a symbolic link is followed: the file it points to is rewritten.";
 
 #[derive(Parser)]
 #[command(name = "rootrel", version, about = "Find and rewrite root-relative links (href=\"/...\", src=\"/...\") exactly as the PHP feed-reader regex does, without its failures.", after_help = EXAMPLES)]
@@ -127,6 +130,33 @@ impl Outcome {
     }
 }
 
+/// Ends the command on a write error of standard output: quietly with status 0 when
+/// the reader went away (a closed pipe, as `| head`), else with one error line and
+/// status 2 (the caller returns `out`).
+pub(crate) fn stdout_failed(e: &io::Error, out: &mut Outcome) {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    error(&"standard output", e);
+    out.failed = true;
+}
+
+/// Whether standard output was open when the command started. Rust's runtime opens
+/// `/dev/null` (read-write) on a closed descriptor 0, 1 or 2 before `main`, so output to
+/// a closed standard output would be lost without an error; a shell's `> /dev/null`
+/// opens it write-only, which tells the two apart (Linux's `/proc`; elsewhere it is
+/// taken as open).
+fn stdout_open() -> bool {
+    let null = std::fs::read_link("/proc/self/fd/1").is_ok_and(|p| p == Path::new("/dev/null"));
+    let read_write = std::fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
+        info.lines()
+            .find_map(|l| l.strip_prefix("flags:"))
+            .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+            .is_some_and(|flags| flags & 0o3 == 0o2)
+    });
+    !(null && read_write)
+}
+
 /// Prints one error line: `rootrel: WHAT: WHY`.
 pub(crate) fn error(what: &dyn std::fmt::Display, why: &dyn std::fmt::Display) {
     let _ = writeln!(io::stderr().lock(), "rootrel: {what}: {why}");
@@ -141,11 +171,22 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    let writes_stdout = match &cli.command {
+        Command::Find(a) => !a.quiet,
+        Command::Rewrite(a) => !a.in_place,
+    };
+    if writes_stdout && !stdout_open() {
+        error(&"standard output", &io::Error::from_raw_os_error(9));
+        return ExitCode::from(2);
+    }
     match cli.command {
         Command::Find(a) => {
             let quiet = a.quiet;
             find::run(a).code(quiet)
         }
-        Command::Rewrite(a) => rewrite::run(a).code(false),
+        Command::Rewrite(a) => {
+            inplace::remove_temporaries_on_signal();
+            ExitCode::from(if rewrite::run(a).failed { 2 } else { 0 })
+        }
     }
 }

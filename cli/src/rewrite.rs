@@ -7,7 +7,7 @@ use std::path::Path;
 use rootrel::{Base, IoSink, Replacer, Rewriter};
 
 use crate::inputs::{self, Input};
-use crate::{error, progress, Outcome, RewriteArgs};
+use crate::{error, inplace, progress, Outcome, RewriteArgs};
 
 /// The replacement: a checked base URL or a PHP template.
 enum Rep {
@@ -59,8 +59,7 @@ pub(crate) fn run(a: RewriteArgs) -> Outcome {
             let r = open(input).and_then(|r| stream(r, &mut stdout, &rep, a.max_buffer));
             if let Err(e) = &r {
                 if is_stdout_error(e) {
-                    error(&"standard output", e);
-                    out.failed = true;
+                    crate::stdout_failed(e, &mut out);
                     return out;
                 }
             }
@@ -81,8 +80,7 @@ pub(crate) fn run(a: RewriteArgs) -> Outcome {
     }
     bar.finish_and_clear();
     if let Err(e) = stdout.flush() {
-        error(&"standard output", &e);
-        out.failed = true;
+        crate::stdout_failed(&e, &mut out);
     }
     if a.stats {
         eprintln!(
@@ -146,31 +144,14 @@ fn stream_with<W: Write, R: Replacer>(
     })
 }
 
-/// Rewrites the file at `path` into a temporary file beside it, then renames it over
-/// the original, keeping its permissions. On any error the original is untouched.
+/// Rewrites the file at `path` in place (see [`inplace`]).
 fn in_place(path: &Path, rep: &Rep, max_buffer: usize) -> io::Result<Done> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let meta = std::fs::metadata(path)?;
-    let input = File::open(path)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".rootrel-")
-        .tempfile_in(dir)?;
-    let done = {
-        let mut w = BufWriter::with_capacity(64 << 10, tmp.as_file_mut());
-        let d = stream(input, &mut w, rep, max_buffer).map_err(|e| match e.get_ref() {
+    inplace::replace(path, |input, w| {
+        stream(input, w, rep, max_buffer).map_err(|e| match e.get_ref() {
             Some(inner) if inner.is::<StdoutError>() => {
                 io::Error::new(e.kind(), format!("writing the temporary file: {inner}"))
             }
             _ => e,
-        })?;
-        w.flush()?;
-        d
-    };
-    tmp.as_file().set_permissions(meta.permissions())?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(done)
+        })
+    })
 }

@@ -288,9 +288,9 @@ fn rewrite_to_stdout_equals_the_library() {
         text(&o.stderr),
         "rootrel: 1 input, 10763 bytes read, 6 links rewritten\n"
     );
-    // Nothing to rewrite: exit 1, the input unchanged.
+    // Nothing to rewrite: exit 0, the input unchanged.
     let o = run_stdin(&["rewrite", "--base", "https://go.dev"], b"<p>plain</p>");
-    assert_eq!((code(&o), o.stdout), (1, b"<p>plain</p>".to_vec()));
+    assert_eq!((code(&o), o.stdout), (0, b"<p>plain</p>".to_vec()));
 }
 
 #[test]
@@ -333,26 +333,274 @@ fn rewrite_in_place_is_atomic_and_keeps_permissions() {
     assert_eq!(left.len(), 2, "no temporary file left behind: {left:?}");
 }
 
+/// A reader that goes away (`| head -1`) ends the command quietly with status 0, for
+/// both commands, as with ripgrep.
 #[test]
-fn closed_stdout_is_one_line_not_a_panic() {
+fn broken_pipe_is_quiet_and_status_0() {
     let page = std::fs::read(seed()).unwrap();
     let big: Vec<u8> = page.iter().copied().cycle().take(8 << 20).collect();
-    let mut child = Command::new(BIN)
-        .args(["rewrite", "--base", "https://go.dev"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
+    for args in [&["rewrite", "--base", "https://go.dev"][..], &["find"][..]] {
+        let mut child = Command::new(BIN)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take()); // the reader goes away
+        let mut stdin = child.stdin.take().unwrap();
+        let big = big.clone();
+        let writer = std::thread::spawn(move || {
+            let _ = stdin.write_all(&big);
+        });
+        let o = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        assert_eq!((code(&o), text(&o.stderr)), (0, String::new()), "{args:?}");
+    }
+}
+
+/// A closed standard output (`>&-`) is an error, not output silently lost.
+#[test]
+fn closed_stdout_is_one_error_line_and_status_2() {
+    let s = seed();
+    let seed = s.to_str().unwrap();
+    for args in [
+        &["rewrite", "--base", "https://h", seed][..],
+        &["find", seed][..],
+    ] {
+        let o = Command::new("sh")
+            .arg("-c")
+            .arg("exec \"$0\" \"$@\" >&-")
+            .arg(BIN)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(code(&o), 2, "{args:?}");
+        assert_one_error_line(&o, "standard output");
+        // Sent to /dev/null on purpose: no error.
+        let o = Command::new("sh")
+            .arg("-c")
+            .arg("exec \"$0\" \"$@\" > /dev/null")
+            .arg(BIN)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!((code(&o), text(&o.stderr)), (0, String::new()), "{args:?}");
+    }
+}
+
+/// `rewrite` succeeds whether or not there was anything to rewrite, as sed does.
+#[test]
+fn rewrite_exits_0_with_nothing_to_rewrite() {
+    let o = run_stdin(&["rewrite", "--base", "https://h"], b"<p>no links</p>");
+    assert_eq!((code(&o), text(&o.stdout)), (0, "<p>no links</p>".into()));
+    let o = run(&["rewrite", "--base", "https://h", "/nonexistent.html"]);
+    assert_eq!(code(&o), 2);
+}
+
+fn is_root() -> bool {
+    std::fs::metadata("/proc/self")
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+        .unwrap_or(false)
+}
+
+/// Says loudly that a check did not run.
+fn skipped(what: &str, why: &str) {
+    eprintln!("\n*** {what}: SKIPPED ({why}) ***\n");
+}
+
+fn mode_owner(p: &Path) -> (u32, u32, u32) {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::symlink_metadata(p).unwrap();
+    (m.mode() & 0o7777, m.uid(), m.gid())
+}
+
+/// As root, the replacement keeps the original's owner and group, and its setuid bit
+/// with them (it never becomes root's); as a user who cannot give files away, it loses
+/// setuid and setgid.
+#[test]
+fn in_place_keeps_owner_and_never_makes_setuid_root() {
+    if !is_root() {
+        return skipped("owner checks", "not run as root");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("x.html");
+    std::fs::write(&f, b"<a href=/x> nothing to run").unwrap();
+    let chown = |spec: &str, p: &Path| {
+        assert!(Command::new("chown")
+            .arg(spec)
+            .arg(p)
+            .status()
+            .unwrap()
+            .success());
+    };
+    chown("65534:65534", &f);
+    std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o4755)).unwrap();
+    let o = run(&["rewrite", "-i", "--base", "https://h", f.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    assert_eq!(mode_owner(&f), (0o4755, 65534, 65534));
+    assert_eq!(
+        std::fs::read(&f).unwrap(),
+        b"<a href=https://h/x> nothing to run"
+    );
+    // Run as nobody on root's setuid file in a directory nobody may write to.
+    if Command::new("setpriv").arg("--version").output().is_err() {
+        return skipped("setuid as a user", "no setpriv");
+    }
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    chown("0:0", &f);
+    std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o6777)).unwrap();
+    let o = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN])
+        .args(["rewrite", "-i", "--base", "https://g", f.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    assert_eq!(mode_owner(&f), (0o0777, 65534, 65534));
+}
+
+/// Devices and FIFOs are refused with one line, and left as they are.
+#[test]
+fn in_place_refuses_what_is_not_a_regular_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("f.html");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let mut paths = vec![fifo];
+    if is_root() {
+        let dev = dir.path().join("n.html");
+        assert!(Command::new("mknod")
+            .arg(&dev)
+            .args(["c", "1", "3"])
+            .status()
+            .unwrap()
+            .success());
+        paths.push(dev);
+    } else {
+        skipped("device file", "not run as root");
+    }
+    for p in paths {
+        let before = std::fs::symlink_metadata(&p).unwrap().file_type();
+        let o = run(&["rewrite", "-i", "--base", "https://h", p.to_str().unwrap()]);
+        assert_eq!(code(&o), 2);
+        assert_one_error_line(&o, "not a regular file");
+        assert_eq!(std::fs::symlink_metadata(&p).unwrap().file_type(), before);
+    }
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(
+        left.len(),
+        if is_root() { 2 } else { 1 },
+        "no temporary file left"
+    );
+}
+
+/// POSIX ACLs and other extended attributes are kept, and the mode with them (an ACL's
+/// mask is not taken for the group's permissions).
+#[test]
+fn in_place_keeps_acls_and_extended_attributes() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("f.html");
+    std::fs::write(&f, b"<a href=\"/x\">").unwrap();
+    xattr::set(&f, "user.origin", b"feed").unwrap();
+    let acl = Command::new("setfacl")
+        .args(["-m", "g::r,m::rw"])
+        .arg(&f)
+        .status();
+    let with_acl = acl.is_ok_and(|s| s.success());
+    if !with_acl {
+        skipped("ACL check", "no setfacl (Debian's acl)");
+    }
+    let getfacl = |p: &Path| {
+        let o = Command::new("getfacl")
+            .args(["-c", "-p"])
+            .arg(p)
+            .output()
+            .unwrap();
+        text(&o.stdout)
+    };
+    let acl_before = with_acl.then(|| getfacl(&f));
+    let mode_before = mode_owner(&f);
+    let o = run(&["rewrite", "-i", "--base", "https://h", f.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    assert_eq!(std::fs::read(&f).unwrap(), b"<a href=\"https://h/x\">");
+    assert_eq!(
+        xattr::get(&f, "user.origin").unwrap().as_deref(),
+        Some(&b"feed"[..])
+    );
+    assert_eq!(mode_owner(&f), mode_before);
+    if let Some(acl) = acl_before {
+        assert_eq!(getfacl(&f), acl);
+    }
+}
+
+/// A symbolic link is followed: the file it points to is rewritten, the link stays.
+#[test]
+fn in_place_follows_symbolic_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("real.html");
+    let link = dir.path().join("link.html");
+    std::fs::write(&target, b"<a href=/x>").unwrap();
+    std::os::unix::fs::symlink("real.html", &link).unwrap();
+    let o = run(&[
+        "rewrite",
+        "-i",
+        "--base",
+        "https://h",
+        link.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read(&target).unwrap(), b"<a href=https://h/x>");
+}
+
+/// SIGTERM during an in-place rewrite removes the temporary file; the original stays.
+#[test]
+fn interrupted_in_place_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("big.html");
+    let page = std::fs::read(seed()).unwrap();
+    let big: Vec<u8> = page.iter().copied().cycle().take(1 << 30).collect();
+    std::fs::write(&f, &big).unwrap();
+    let child = Command::new(BIN)
+        .args([
+            "rewrite",
+            "-i",
+            "--base",
+            "https://go.dev",
+            f.to_str().unwrap(),
+        ])
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    drop(child.stdout.take()); // the reader goes away
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&big);
-    });
+    // Wait until the temporary file exists, then interrupt.
+    let start = std::time::Instant::now();
+    while std::fs::read_dir(dir.path()).unwrap().count() < 2 {
+        assert!(start.elapsed().as_secs() < 30, "no temporary file appeared");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    assert!(kill.unwrap().success());
     let o = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    assert_eq!(code(&o), 2);
-    assert_one_error_line(&o, "standard output");
+    assert_eq!(
+        code(&o),
+        130,
+        "interrupted before it finished: {}",
+        text(&o.stderr)
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["big.html"]);
+    assert_eq!(std::fs::metadata(&f).unwrap().len(), big.len() as u64);
 }
 
 /// 1 GiB through standard input in constant memory: the peak resident set stays well
