@@ -4,7 +4,7 @@ use std::io::{self, BufWriter, Read, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::inputs::{self, Input};
-use crate::{error, progress, FindArgs, Format, Outcome};
+use crate::{error, progress, show, FindArgs, Format, Outcome};
 
 /// How many inputs are read and scanned at once, in parallel, before their output is
 /// written in order.
@@ -16,7 +16,8 @@ type Scanned = io::Result<(Vec<u8>, usize)>;
 pub(crate) fn run(a: FindArgs) -> Outcome {
     let mut out = Outcome::default();
     let inputs = inputs::collect(&a.walk, &mut out);
-    let multi = inputs.len() > 1;
+    // Names are printed for several inputs, and for any found in a directory.
+    let multi = inputs.len() > 1 || a.walk.paths.iter().any(|p| p.is_dir());
     let bytes = inputs::total_len(&inputs);
     let bar = progress::bar(inputs.len(), bytes);
     let mut w = BufWriter::with_capacity(64 << 10, io::stdout().lock());
@@ -93,53 +94,62 @@ fn read(input: &Input) -> io::Result<Vec<u8>> {
 /// The output for one input and its number of matches.
 fn format(input: &Input, h: &[u8], a: &FindArgs, multi: bool) -> (Vec<u8>, usize) {
     let mut o = Vec::new();
-    let name = input.to_string();
+    // The name and what follows it: escaped and `:`, or as it is and a NUL.
+    let name = |o: &mut Vec<u8>, sep: &[u8]| {
+        if a.null {
+            o.extend_from_slice(input.raw_name());
+            o.push(0);
+        } else {
+            show::escape(o, input.raw_name());
+            o.extend_from_slice(sep);
+        }
+    };
     if a.count || a.quiet {
         let n = rootrel::find_iter(h).count();
-        if a.count && !a.quiet {
-            if multi {
-                o.extend_from_slice(format!("{name}:{n}\n").as_bytes());
-            } else {
-                o.extend_from_slice(format!("{n}\n").as_bytes());
+        if a.quiet {
+        } else if a.format == Format::Json {
+            let line = serde_json::json!({ "path": show::json(input.raw_name()), "count": n });
+            o.extend_from_slice(line.to_string().as_bytes());
+            o.push(b'\n');
+        } else {
+            if multi || a.null {
+                name(&mut o, b":");
             }
+            o.extend_from_slice(format!("{n}\n").as_bytes());
         }
         return (o, n);
     }
     if multi && matches!(a.format, Format::Offsets | Format::Php) {
-        o.extend_from_slice(format!("==> {name} <==\n").as_bytes());
+        o.extend_from_slice(b"==> ");
+        name(&mut o, b" <==");
+        o.push(b'\n');
     }
     let mut n = 0;
     match a.format {
         Format::Text => {
             for m in rootrel::find_iter(h) {
                 n += 1;
-                o.extend_from_slice(format!("{name}:{}:", m.start()).as_bytes());
-                escape(&mut o, m.as_bytes(h));
+                name(&mut o, b":");
+                o.extend_from_slice(format!("{}:", m.start()).as_bytes());
+                show::escape(&mut o, m.as_bytes(h));
                 o.push(b'\n');
             }
         }
         Format::Json => {
+            let path = show::json(input.raw_name());
             for m in rootrel::find_iter(h) {
                 n += 1;
-                let bytes = m.as_bytes(h);
                 let groups: Vec<[usize; 2]> = (0..=4)
                     .map(|g| [m.group(g).start, m.group(g).end])
                     .collect();
-                let text = String::from_utf8_lossy(bytes);
-                let mut line = format!(
-                    "{{\"path\":{},\"offset\":{},\"groups\":{},\"match\":{}",
-                    serde_json::Value::from(name.as_str()),
-                    m.start(),
-                    serde_json::to_string(&groups).unwrap_or_default(),
-                    serde_json::Value::from(text.as_ref()),
-                );
-                if std::str::from_utf8(bytes).is_err() {
-                    // The text above replaced invalid UTF-8; the exact bytes in hex.
-                    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-                    line += &format!(",\"match_hex\":\"{hex}\"");
-                }
-                line += "}\n";
-                o.extend_from_slice(line.as_bytes());
+                let line = serde_json::json!({
+                    "path": path,
+                    "offset": m.start(),
+                    "groups": groups,
+                    "match": show::json(m.as_bytes(h)),
+                });
+                o.extend_from_slice(line.to_string().as_bytes());
+                o.push(b'\n');
             }
         }
         Format::Offsets => {
@@ -175,23 +185,4 @@ fn php_var_dump(o: &mut Vec<u8>, h: &[u8], ms: &[rootrel::Match]) {
         o.extend_from_slice(b"  }\n");
     }
     o.extend_from_slice(b"}\n");
-}
-
-/// Appends `bytes` for a line of text output: valid UTF-8 as it is, except control
-/// characters and `\\`, which are escaped (`\n`, `\t`, `\u{1b}`, `\\`), and invalid bytes
-/// as `\xNN`. One match stays on one line whatever it holds.
-fn escape(o: &mut Vec<u8>, bytes: &[u8]) {
-    for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            if c == '\\' || c.is_control() {
-                o.extend_from_slice(c.escape_default().to_string().as_bytes());
-            } else {
-                let mut buf = [0; 4];
-                o.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-            }
-        }
-        for b in chunk.invalid() {
-            o.extend_from_slice(format!("\\x{b:02x}").as_bytes());
-        }
-    }
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use crate::{error, Outcome, Walk};
+use crate::{error, show, Outcome, Walk};
 
 /// One input: standard input or a file.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -14,12 +14,20 @@ pub(crate) enum Input {
     File(PathBuf),
 }
 
+impl Input {
+    /// The name as it is: the path's bytes, or `(standard input)`.
+    pub(crate) fn raw_name(&self) -> &[u8] {
+        match self {
+            Input::Stdin => b"(standard input)",
+            Input::File(p) => show::path_bytes(p),
+        }
+    }
+}
+
+/// The name escaped for a line of text (see [`show`]).
 impl fmt::Display for Input {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Input::Stdin => f.write_str("(standard input)"),
-            Input::File(p) => write!(f, "{}", p.display()),
-        }
+        f.write_str(&show::escaped(self.raw_name()))
     }
 }
 
@@ -60,7 +68,7 @@ pub(crate) fn collect(walk: &Walk, out: &mut Outcome) -> Vec<Input> {
             Ok(m) if m.is_dir() => walk_dir(path, &globs, &mut inputs, out),
             Ok(_) => inputs.push(Input::File(path.clone())),
             Err(e) => {
-                error(&path.display(), &e);
+                error(&show::escaped(show::path_bytes(path)), &e);
                 out.failed = true;
             }
         }
@@ -85,7 +93,7 @@ fn walk_dir(dir: &Path, globs: &GlobSet, inputs: &mut Vec<Input>, out: &mut Outc
             }
             Ok(_) => {}
             Err(e) => {
-                let at = e.path().unwrap_or(dir).display().to_string();
+                let at = show::escaped(show::path_bytes(e.path().unwrap_or(dir)));
                 let why = e
                     .io_error()
                     .map_or_else(|| e.to_string(), |io| io.to_string());

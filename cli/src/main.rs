@@ -10,6 +10,7 @@ mod inplace;
 mod inputs;
 mod progress;
 mod rewrite;
+mod show;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -71,14 +72,19 @@ struct FindArgs {
     /// Print nothing; the exit status tells whether anything matched.
     #[arg(short, long)]
     quiet: bool,
+    /// Print file names as they are, each followed by a NUL byte rather than `:` (text
+    /// and count) or ` <==` (headers), as `grep -Z` does.
+    #[arg(short = '0', long)]
+    null: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
-    /// `path:byte-offset:matched bytes`, like `grep -b -o` (bytes escaped when not
-    /// printable).
+    /// `path:byte-offset:matched bytes`, like `grep -b -o` (names and bytes escaped:
+    /// `\\`, control characters, `\xNN` for bytes that are not UTF-8).
     Text,
-    /// One JSON object per match: path, the five group spans, the matched text.
+    /// One JSON object per match: path, offset, the five group spans, the match; path
+    /// and match as {"text": ...} when UTF-8, else {"bytes": base64}.
     Json,
     /// `s0 e0 s1 e1 s2 e2 s3 e3 s4 e4` per match (half-open byte offsets, groups 0 to 4).
     Offsets,

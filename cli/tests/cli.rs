@@ -135,15 +135,18 @@ fn json_format_has_the_five_spans() {
             assert_eq!(v["groups"][g][0], m.group(g).start);
             assert_eq!(v["groups"][g][1], m.group(g).end);
         }
-        assert_eq!(v["match"].as_str().unwrap().as_bytes(), m.as_bytes(&page));
-        assert!(v["path"]
+        assert_eq!(
+            v["match"]["text"].as_str().unwrap().as_bytes(),
+            m.as_bytes(&page)
+        );
+        assert!(v["path"]["text"]
             .as_str()
             .unwrap()
             .ends_with("go-blog-execution-traces-2024.html"));
     }
     let o = run_stdin(&["find", "--format", "json"], b"<a href=/\xff>");
     let v: serde_json::Value = serde_json::from_str(text(&o.stdout).trim()).unwrap();
-    assert_eq!(v["match_hex"], "3c6120687265663d2fff");
+    assert_eq!(v["match"]["bytes"], "PGEgaHJlZj0v/w==");
 }
 
 #[test]
@@ -171,7 +174,8 @@ fn offsets_format_with_headers_for_several_inputs() {
         "*.txt",
         dir.path().to_str().unwrap(),
     ]);
-    assert_eq!(text(&o.stdout), "1\n");
+    let c = dir.path().join("c.txt");
+    assert_eq!(text(&o.stdout), format!("{}:1\n", c.display()));
     // One input: no header.
     let o = run(&["find", "--format", "offsets", a.to_str().unwrap()]);
     assert_eq!(text(&o.stdout), "0 10 0 3 3 8 8 8 8 10\n");
@@ -331,6 +335,85 @@ fn rewrite_in_place_is_atomic_and_keeps_permissions() {
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(left.len(), 2, "no temporary file left behind: {left:?}");
+}
+
+/// Names that are not UTF-8, or hold control characters, are shown escaped and
+/// unambiguously in text, offsets, count and error lines; as bytes in JSON; as they are
+/// with `--null`, each followed by a NUL.
+#[test]
+fn names_are_escaped_unambiguously() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let names: [&[u8]; 3] = [b"dup\xfe.html", b"dup\xff.html", b"new\nline\x1b[31m.html"];
+    for n in names {
+        std::fs::write(dir.path().join(OsStr::from_bytes(n)), b"<a href=/x>").unwrap();
+    }
+    let d = dir.path().to_str().unwrap();
+    let o = run(&["find", d]);
+    let out = text(&o.stdout);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out:?}");
+    assert!(lines[0].ends_with("/dup\\xfe.html:0:<a href=/x"), "{out:?}");
+    assert!(lines[1].ends_with("/dup\\xff.html:0:<a href=/x"), "{out:?}");
+    assert!(
+        lines[2].ends_with("/new\\nline\\u{1b}[31m.html:0:<a href=/x"),
+        "{out:?}"
+    );
+    let o = run(&["find", "--count", d]);
+    assert!(
+        text(&o.stdout).lines().all(|l| l.contains(".html:1")),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = run(&["find", "--format", "offsets", d]);
+    assert!(text(&o.stdout).contains("==> ") && text(&o.stdout).contains("dup\\xff.html <=="));
+    // JSON: the exact bytes.
+    let o = run(&["find", "--format", "json", d]);
+    let v: Vec<serde_json::Value> = text(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let dirb = d.as_bytes().len() + 1;
+    let b64 = |v: &serde_json::Value| v["path"]["bytes"].as_str().unwrap().to_string();
+    assert_ne!(b64(&v[0]), b64(&v[1]));
+    assert!(v[2]["path"]["text"].as_str().unwrap()[dirb..].starts_with("new\nline"));
+    // --null: names as they are, each followed by NUL.
+    let o = run(&["find", "-0", d]);
+    let want = [d.as_bytes(), b"/dup\xfe.html\x000:<a href=/x\n"].concat();
+    assert!(o.stdout.starts_with(&want), "{:?}", text(&o.stdout));
+    let o = run(&["find", "--null", "--count", d]);
+    assert_eq!(o.stdout.iter().filter(|&&b| b == 0).count(), 3);
+    // Error lines.
+    let missing = dir.path().join(OsStr::from_bytes(b"gone\n\xff.html"));
+    let o = run(&["find", missing.to_str().unwrap_or_default()]);
+    let o = if missing.to_str().is_some() {
+        o
+    } else {
+        Command::new(BIN)
+            .arg("find")
+            .arg(&missing)
+            .output()
+            .unwrap()
+    };
+    assert_one_error_line(&o, "gone\\n\\xff.html");
+}
+
+/// `--count` names the files found in a directory even when there is one, and follows
+/// `--format json`.
+#[test]
+fn count_names_files_from_directories_and_speaks_json() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("one.html"), b"<a href=/x><b src=/y>").unwrap();
+    let d = dir.path().to_str().unwrap();
+    let o = run(&["find", "--count", d]);
+    assert_eq!(text(&o.stdout), format!("{d}/one.html:2\n"));
+    let o = run(&["find", "--count", "--format", "json", d]);
+    let v: serde_json::Value = serde_json::from_str(text(&o.stdout).trim()).unwrap();
+    assert_eq!(
+        (v["count"].as_u64(), v["path"]["text"].as_str()),
+        (Some(2), Some(&*format!("{d}/one.html")))
+    );
 }
 
 /// A reader that goes away (`| head -1`) ends the command quietly with status 0, for
