@@ -374,7 +374,7 @@ fn names_are_escaped_unambiguously() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    let dirb = d.as_bytes().len() + 1;
+    let dirb = d.len() + 1;
     let b64 = |v: &serde_json::Value| v["path"]["bytes"].as_str().unwrap().to_string();
     assert_ne!(b64(&v[0]), b64(&v[1]));
     assert!(v[2]["path"]["text"].as_str().unwrap()[dirb..].starts_with("new\nline"));
