@@ -88,4 +88,4 @@ pub use crate::replace::{
 #[cfg(feature = "std")]
 pub use crate::stream::{rewrite, IoSink, Stats};
 #[cfg(feature = "alloc")]
-pub use crate::stream::{Error, Rewriter, DEFAULT_MAX_BUFFER};
+pub use crate::stream::{Error, Finder, Rewriter, DEFAULT_MAX_BUFFER};

@@ -4,8 +4,9 @@
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::replace::{Plan, Replacer, Sink};
+use crate::replace::{Captures, Plan, Replacer, Sink};
 use crate::scan::Scanner;
+use crate::Match;
 
 /// The default for [`Rewriter::with_max_buffer`]: 64 MiB.
 pub const DEFAULT_MAX_BUFFER: usize = 64 << 20;
@@ -111,17 +112,120 @@ impl std::error::Error for Error {}
 /// ```
 #[derive(Debug)]
 pub struct Rewriter<R, S> {
-    scanner: Scanner,
-    /// INVARIANT: exactly the input bytes not yet written to the sink (as themselves
-    /// or as part of a replacement), in order; `buf[0]` is stream offset `offset`.
-    buf: Vec<u8>,
-    offset: u64,
+    window: Window,
     replacer: R,
     sink: S,
+}
+
+/// The state of a stream shared by [`Rewriter`] and [`Finder`]: the scanner and the
+/// bytes it has not decided yet.
+#[derive(Debug)]
+struct Window {
+    scanner: Scanner,
+    /// INVARIANT: exactly the input bytes not yet decided (written, or passed to the
+    /// caller), in order; `buf[0]` is stream offset `offset`.
+    buf: Vec<u8>,
+    offset: u64,
     max_buffer: usize,
     error: Option<Error>,
     bytes: u64,
     matches: u64,
+}
+
+/// What [`Window::drive`] hands its caller: a decided match, then where the decided
+/// bytes end, each with the window and its stream offset.
+enum Step {
+    Match(Match),
+    Decided(usize),
+}
+
+impl Window {
+    fn new() -> Window {
+        Window {
+            scanner: Scanner::new(),
+            buf: Vec::new(),
+            offset: 0,
+            max_buffer: DEFAULT_MAX_BUFFER,
+            error: None,
+            bytes: 0,
+            matches: 0,
+        }
+    }
+
+    /// Feeds `chunk`: hands `each` the matches it decides and where the decided bytes
+    /// end, and keeps the rest. `whole_run`: the caller needs each match's group 1.
+    fn write(
+        &mut self,
+        chunk: &[u8],
+        whole_run: bool,
+        each: &mut impl FnMut(&[u8], u64, Step),
+    ) -> Result<(), Error> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        self.bytes += chunk.len() as u64;
+        if self.buf.is_empty() {
+            // Scanned where it lies; only its undecided end is copied.
+            let done = self.drive(chunk, false, whole_run, each);
+            self.buf.extend_from_slice(&chunk[done..]);
+        } else {
+            let mut buf = core::mem::take(&mut self.buf);
+            buf.extend_from_slice(chunk);
+            let done = self.drive(&buf, false, whole_run, each);
+            buf.drain(..done);
+            self.buf = buf;
+        }
+        if self.buf.len() > self.max_buffer {
+            let e = Error::BufferLimit {
+                limit: self.max_buffer,
+                offset: self.offset,
+            };
+            self.error = Some(e);
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Ends the input: decides everything held.
+    fn end(&mut self, each: &mut impl FnMut(&[u8], u64, Step)) -> Result<(), Error> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        let buf = core::mem::take(&mut self.buf);
+        self.drive(&buf, true, true, each);
+        Ok(())
+    }
+
+    /// Hands `each` the matches `window` decides, then the offset where the undecided
+    /// bytes start (the end, with `eof`); returns that offset.
+    fn drive(
+        &mut self,
+        window: &[u8],
+        eof: bool,
+        whole_run: bool,
+        each: &mut impl FnMut(&[u8], u64, Step),
+    ) -> usize {
+        while let Some(m) = self.scanner.next_match(window, eof) {
+            each(window, self.offset, Step::Match(m));
+            self.matches += 1;
+        }
+        let decided = if eof {
+            window.len()
+        } else {
+            self.scanner.undecided(whole_run)
+        };
+        each(window, self.offset, Step::Decided(decided));
+        self.scanner.shift(decided);
+        self.offset += decided as u64;
+        decided
+    }
+
+    fn stats(&self) -> Stats {
+        Stats {
+            bytes: self.bytes,
+            matches: self.matches,
+        }
+    }
 }
 
 impl<R: Replacer, S: Sink> Rewriter<R, S> {
@@ -139,15 +243,9 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
     /// ```
     pub fn new(replacer: R, sink: S) -> Rewriter<R, S> {
         Rewriter {
-            scanner: Scanner::new(),
-            buf: Vec::new(),
-            offset: 0,
+            window: Window::new(),
             replacer,
             sink,
-            max_buffer: DEFAULT_MAX_BUFFER,
-            error: None,
-            bytes: 0,
-            matches: 0,
         }
     }
 
@@ -165,7 +263,7 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
     /// # Ok::<(), rootrel::Error>(())
     /// ```
     pub fn with_max_buffer(mut self, max_buffer: usize) -> Rewriter<R, S> {
-        self.max_buffer = max_buffer.max(16);
+        self.window.max_buffer = max_buffer.max(16);
         self
     }
 
@@ -189,30 +287,13 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
     /// # Ok::<(), rootrel::Error>(())
     /// ```
     pub fn write(&mut self, chunk: &[u8]) -> Result<(), Error> {
-        if let Some(e) = self.error {
-            return Err(e);
-        }
-        self.bytes += chunk.len() as u64;
-        if self.buf.is_empty() {
-            // Scanned where it lies; only its undecided end is copied.
-            let done = self.drive(chunk, false);
-            self.buf.extend_from_slice(&chunk[done..]);
-        } else {
-            let mut buf = core::mem::take(&mut self.buf);
-            buf.extend_from_slice(chunk);
-            let done = self.drive(&buf, false);
-            buf.drain(..done);
-            self.buf = buf;
-        }
-        if self.buf.len() > self.max_buffer {
-            let e = Error::BufferLimit {
-                limit: self.max_buffer,
-                offset: self.offset,
-            };
-            self.error = Some(e);
-            return Err(e);
-        }
-        Ok(())
+        let mut plan = Plan::new(&mut self.replacer);
+        let whole_run = matches!(plan, Plan::Replace(_));
+        let sink = &mut self.sink;
+        let mut done = 0;
+        self.window.write(chunk, whole_run, &mut |w, offset, step| {
+            done = write_step(&mut plan, sink, w, offset, step, done);
+        })
     }
 
     /// Ends the input: decides and writes everything still held back, and returns the
@@ -251,12 +332,13 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
     /// # Ok::<(), rootrel::Error>(())
     /// ```
     pub fn finish(mut self) -> Result<(S, Stats), Error> {
-        if let Some(e) = self.error {
-            return Err(e);
-        }
-        let buf = core::mem::take(&mut self.buf);
-        self.drive(&buf, true);
-        let stats = self.stats();
+        let mut plan = Plan::new(&mut self.replacer);
+        let sink = &mut self.sink;
+        let mut done = 0;
+        self.window.end(&mut |w, offset, step| {
+            done = write_step(&mut plan, sink, w, offset, step, done);
+        })?;
+        let stats = self.window.stats();
         Ok((self.sink, stats))
     }
 
@@ -273,10 +355,7 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
     /// # Ok::<(), rootrel::Error>(())
     /// ```
     pub fn stats(&self) -> Stats {
-        Stats {
-            bytes: self.bytes,
-            matches: self.matches,
-        }
+        self.window.stats()
     }
 
     /// The number of bytes held back, undecided, right now.
@@ -290,7 +369,7 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
     /// # Ok::<(), rootrel::Error>(())
     /// ```
     pub fn held(&self) -> usize {
-        self.buf.len()
+        self.window.buf.len()
     }
 
     /// The sink.
@@ -306,27 +385,161 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
     pub fn sink(&self) -> &S {
         &self.sink
     }
+}
 
-    /// Writes the matches `window` decides, and the bytes up to where the undecided
-    /// ones start (all of them with `eof`); returns that offset. `window` holds the
-    /// unwritten input, from stream offset `offset`.
-    fn drive(&mut self, window: &[u8], eof: bool) -> usize {
-        let mut plan = Plan::new(&mut self.replacer);
-        let whole_run = matches!(plan, Plan::Replace(_));
-        let mut done = 0;
-        while let Some(m) = self.scanner.next_match(window, eof) {
-            done = plan.write(window, done, m, self.offset as usize, &mut self.sink);
-            self.matches += 1;
+/// The rewriter's part of a [`Step`]: a match's gap and replacement, or the decided
+/// bytes after the last match; returns where the unwritten bytes of `window` start.
+fn write_step<R: Replacer + ?Sized, S: Sink + ?Sized>(
+    plan: &mut Plan<'_, R>,
+    sink: &mut S,
+    window: &[u8],
+    offset: u64,
+    step: Step,
+    done: usize,
+) -> usize {
+    match step {
+        Step::Match(m) => plan.write(window, done, m, offset as usize, sink),
+        Step::Decided(decided) => {
+            sink.write(&window[done..decided]);
+            0
         }
-        let decided = if eof {
-            window.len()
-        } else {
-            self.scanner.undecided(whole_run).max(done)
-        };
-        self.sink.write(&window[done..decided]);
-        self.scanner.shift(decided);
-        self.offset += decided as u64;
-        decided
+    }
+}
+
+/// Finds the matches of a stream fed in chunks, each handed over with the bytes it was
+/// found in and its offsets in the whole stream: the same matches as
+/// [`find_iter`](crate::find_iter) on the whole input, however it is cut.
+///
+/// # Memory
+///
+/// A match is handed over once no byte to come can change it, which takes the `>` that
+/// ends its `<…` run; the finder holds that run meanwhile (its group 1), so memory is
+/// bounded by the longest run with a candidate, capped at 64 MiB by default
+/// ([`with_max_buffer`](Finder::with_max_buffer)); past the cap, `write` returns
+/// [`Error::BufferLimit`]. Offsets are `usize`: on 32-bit targets a stream longer
+/// than 4 GiB wraps them.
+///
+/// # Examples
+///
+/// ```
+/// let mut found = Vec::new();
+/// let mut f = rootrel::Finder::new();
+/// for chunk in [&b"<a hr"[..], b"ef=\"/p", b"kg\"> <img src=/i.png>"] {
+///     f.write(chunk, |caps| found.push((caps.as_match().start(), caps.as_bytes().to_vec())))?;
+/// }
+/// f.end(|caps| found.push((caps.as_match().start(), caps.as_bytes().to_vec())))?;
+/// assert_eq!(found, [(0, br#"<a href="/p"#.to_vec()), (16, b"<img src=/i".to_vec())]);
+/// # Ok::<(), rootrel::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Finder {
+    window: Window,
+}
+
+impl Default for Finder {
+    fn default() -> Finder {
+        Finder::new()
+    }
+}
+
+impl Finder {
+    /// A finder at the start of a stream.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let f = rootrel::Finder::new();
+    /// assert_eq!(f.stats().bytes, 0);
+    /// ```
+    pub fn new() -> Finder {
+        Finder {
+            window: Window::new(),
+        }
+    }
+
+    /// Caps the bytes held back at `max_buffer` (at least 16).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut f = rootrel::Finder::new().with_max_buffer(16);
+    /// let err = f.write(b"<div class=\"a long run with no end", |_| {}).unwrap_err();
+    /// assert!(matches!(err, rootrel::Error::BufferLimit { limit: 16, offset: 0 }));
+    /// ```
+    pub fn with_max_buffer(mut self, max_buffer: usize) -> Finder {
+        self.window.max_buffer = max_buffer.max(16);
+        self
+    }
+
+    /// Feeds the next chunk; `each` gets every match it decides, in order.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::BufferLimit`] if the held bytes outgrow the cap; then and after, every
+    /// call returns that error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut n = 0;
+    /// let mut f = rootrel::Finder::new();
+    /// for b in b"<a href=/x> <b src=/y>" {
+    ///     f.write(std::slice::from_ref(b), |_| n += 1)?; // one byte at a time
+    /// }
+    /// f.end(|_| n += 1)?;
+    /// assert_eq!(n, 2);
+    /// # Ok::<(), rootrel::Error>(())
+    /// ```
+    pub fn write(
+        &mut self,
+        chunk: &[u8],
+        mut each: impl FnMut(&Captures<'_>),
+    ) -> Result<(), Error> {
+        self.window.write(chunk, true, &mut |w, offset, step| {
+            if let Step::Match(m) = step {
+                each(&Captures::new(w, m, offset as usize));
+            }
+        })
+    }
+
+    /// Ends the stream: `each` gets the matches still held; returns the [`Stats`].
+    ///
+    /// # Errors
+    ///
+    /// The error an earlier [`write`](Finder::write) returned, if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut f = rootrel::Finder::new();
+    /// let mut paths = Vec::new();
+    /// f.write(b"<a href=/x", |c| paths.push(c.get(4).unwrap().to_vec()))?;
+    /// assert!(paths.is_empty()); // a later candidate in the run could replace it
+    /// let stats = f.end(|c| paths.push(c.get(4).unwrap().to_vec()))?;
+    /// assert_eq!((paths, stats.matches), (vec![b"/x".to_vec()], 1));
+    /// # Ok::<(), rootrel::Error>(())
+    /// ```
+    pub fn end(mut self, mut each: impl FnMut(&Captures<'_>)) -> Result<Stats, Error> {
+        self.window.end(&mut |w, offset, step| {
+            if let Step::Match(m) = step {
+                each(&Captures::new(w, m, offset as usize));
+            }
+        })?;
+        Ok(self.window.stats())
+    }
+
+    /// The input bytes and matches seen so far.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut f = rootrel::Finder::new();
+    /// f.write(b"<a src=/a> <b src=/b", |_| {})?;
+    /// assert_eq!((f.stats().bytes, f.stats().matches), (20, 1));
+    /// # Ok::<(), rootrel::Error>(())
+    /// ```
+    pub fn stats(&self) -> Stats {
+        self.window.stats()
     }
 }
 

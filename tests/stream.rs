@@ -264,6 +264,77 @@ fn rewrite_helper_reports_write_errors() {
     assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe);
 }
 
+/// The matches of a [`rootrel::Finder`] fed `h` cut at `cuts`: offsets in the whole
+/// stream and the bytes of the five groups.
+fn found_in_chunks(h: &[u8], cuts: &[usize]) -> Vec<(Match, Vec<Vec<u8>>)> {
+    let mut cuts: Vec<usize> = cuts.iter().map(|&c| c.min(h.len())).collect();
+    cuts.sort();
+    let mut out = Vec::new();
+    let mut keep = |c: &rootrel::Captures<'_>| {
+        let groups = (0..=4).map(|g| c.get(g).unwrap().to_vec()).collect();
+        out.push((c.as_match(), groups));
+    };
+    let mut f = rootrel::Finder::new();
+    let mut last = 0;
+    for c in cuts {
+        f.write(&h[last..c], &mut keep).unwrap();
+        last = c;
+    }
+    f.write(&h[last..], &mut keep).unwrap();
+    let stats = f.end(&mut keep).unwrap();
+    assert_eq!(
+        (stats.bytes, stats.matches),
+        (h.len() as u64, out.len() as u64)
+    );
+    out
+}
+
+/// The one-shot matches in the same form.
+fn found_at_once(h: &[u8]) -> Vec<(Match, Vec<Vec<u8>>)> {
+    rootrel::find_iter(h)
+        .map(|m| (m, (0..=4).map(|g| h[m.group(g)].to_vec()).collect()))
+        .collect()
+}
+
+#[test]
+fn finder_in_fixed_chunks_equals_find_iter() {
+    let mut inputs: Vec<Vec<u8>> = shapes::SHAPES
+        .iter()
+        .map(|s| shapes::shape(s, 5000))
+        .collect();
+    inputs.push(shapes::page(3, 20_000));
+    inputs.push(seed_page());
+    for h in &inputs {
+        let want = found_at_once(h);
+        for size in chunk_sizes() {
+            assert_eq!(
+                found_in_chunks(h, &every(h, size)),
+                want,
+                "chunks of {size}"
+            );
+        }
+    }
+}
+
+#[test]
+fn finder_on_the_corpus_in_4k_chunks() {
+    for (path, page) in corpus() {
+        assert_eq!(
+            found_in_chunks(&page, &every(&page, 4096)),
+            found_at_once(&page),
+            "{}",
+            path.display()
+        );
+    }
+}
+
+proptest! {
+    #[test]
+    fn finder_random_splits(h in tricky_input(), cuts in proptest::collection::vec(0usize..400, 0..12)) {
+        prop_assert_eq!(found_in_chunks(&h, &cuts), found_at_once(&h));
+    }
+}
+
 /// Found by `fixed_chunk_sizes`: a literal remembered by the scanner across a window
 /// shift that dropped it was taken for a literal of the next window (an endless loop).
 #[test]
