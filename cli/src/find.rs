@@ -1,38 +1,57 @@
-//! `rootrel find`: the matches of each input, in one of four formats.
+//! `rootrel find`: the matches of each input, in one of four formats, streamed through
+//! the library's [`rootrel::Finder`] in 64 KiB reads, so memory stays bounded whatever
+//! the input's size. Small files are scanned several at a time, in parallel; their
+//! output is written in input order.
 
+use std::cell::Cell;
 use std::io::{self, BufWriter, Read, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use rootrel::{Captures, Finder};
+
 use crate::inputs::{self, Input};
-use crate::{error, progress, show, FindArgs, Format, Outcome};
+use crate::{error, progress, show, FindArgs, Format, Outcome, OutputError};
 
-/// How many inputs are read and scanned at once, in parallel, before their output is
-/// written in order.
+/// Files up to this size are read and scanned in parallel batches of [`BATCH`], their
+/// output held until their turn; larger ones, and standard input, one at a time,
+/// their output streamed.
+const SMALL: u64 = 1 << 20;
 const BATCH: usize = 64;
-
-/// What scanning one input gave: its formatted output and its number of matches.
-type Scanned = io::Result<(Vec<u8>, usize)>;
 
 pub(crate) fn run(a: FindArgs) -> Outcome {
     let mut out = Outcome::default();
     let inputs = inputs::collect(&a.walk, &mut out);
     // Names are printed for several inputs, and for any found in a directory.
     let multi = inputs.len() > 1 || a.walk.paths.iter().any(|p| p.is_dir());
-    let bytes = inputs::total_len(&inputs);
-    let bar = progress::bar(inputs.len(), bytes);
+    let bar = progress::bar(inputs.len(), inputs::total_len(&inputs));
     let mut w = BufWriter::with_capacity(64 << 10, io::stdout().lock());
-    for batch in inputs.chunks(BATCH) {
-        for (input, result) in batch.iter().zip(scan_batch(batch, &a, multi)) {
-            match result {
-                Ok((text, n)) => {
-                    out.matched |= n > 0;
-                    if let Err(e) = w.write_all(&text) {
-                        crate::stdout_failed(&e, &mut out);
-                        return out;
-                    }
+    let mut rest = &inputs[..];
+    while !rest.is_empty() && !(a.quiet && out.matched) {
+        let small = rest
+            .iter()
+            .take(BATCH)
+            .take_while(|i| matches!(i, Input::File(p) if std::fs::metadata(p).is_ok_and(|m| m.len() <= SMALL)))
+            .count();
+        let results: Vec<io::Result<(Vec<u8>, usize)>> = if small > 0 {
+            scan_batch(&rest[..small], &a, multi)
+        } else {
+            // One large input, its output streamed.
+            vec![scan(&rest[0], &a, multi, &mut w).map(|n| (Vec::new(), n))]
+        };
+        let done = results.len();
+        for (input, result) in rest[..done].iter().zip(results) {
+            let written = result.and_then(|(text, n)| {
+                w.write_all(&text).map_err(OutputError::wrap)?;
+                Ok(n)
+            });
+            match written {
+                Ok(n) => out.matched |= n > 0,
+                Err(e) if OutputError::is(&e) => {
+                    crate::stdout_failed(&e, &mut out);
+                    return out;
                 }
                 Err(e) => {
-                    error(input, &e);
+                    bar.suspend(|| error(input, &e));
                     out.failed = true;
                 }
             }
@@ -40,9 +59,7 @@ pub(crate) fn run(a: FindArgs) -> Outcome {
                 bar.inc(std::fs::metadata(p).map_or(0, |m| m.len()));
             }
         }
-        if a.quiet && out.matched {
-            break;
-        }
+        rest = &rest[done..];
     }
     bar.finish_and_clear();
     if let Err(e) = w.flush() {
@@ -51,13 +68,14 @@ pub(crate) fn run(a: FindArgs) -> Outcome {
     out
 }
 
-/// Reads and scans a batch of inputs on all cores; results in the batch's order.
-fn scan_batch(batch: &[Input], a: &FindArgs, multi: bool) -> Vec<Scanned> {
+/// Scans a batch of inputs on all cores, each into its own buffer; results in the
+/// batch's order. A panic while scanning one input is that input's error only.
+fn scan_batch(batch: &[Input], a: &FindArgs, multi: bool) -> Vec<io::Result<(Vec<u8>, usize)>> {
     let next = AtomicUsize::new(0);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(batch.len());
-    let mut results: Vec<(usize, Scanned)> = std::thread::scope(|s| {
+    let mut results: Vec<(usize, io::Result<(Vec<u8>, usize)>)> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 s.spawn(|| {
@@ -65,7 +83,14 @@ fn scan_batch(batch: &[Input], a: &FindArgs, multi: bool) -> Vec<Scanned> {
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(input) = batch.get(i) else { break };
-                        mine.push((i, read(input).map(|h| format(input, &h, a, multi))));
+                        let one = std::panic::catch_unwind(|| {
+                            let mut text = Vec::new();
+                            scan(input, a, multi, &mut text).map(|n| (text, n))
+                        });
+                        let one = one.unwrap_or_else(|_| {
+                            Err(io::Error::other("internal error (a panic) while scanning"))
+                        });
+                        mine.push((i, one));
                     }
                     mine
                 })
@@ -80,109 +105,168 @@ fn scan_batch(batch: &[Input], a: &FindArgs, multi: bool) -> Vec<Scanned> {
     results.into_iter().map(|r| r.1).collect()
 }
 
-fn read(input: &Input) -> io::Result<Vec<u8>> {
-    match input {
-        Input::Stdin => {
-            let mut v = Vec::new();
-            io::stdin().lock().read_to_end(&mut v)?;
-            Ok(v)
+/// Streams one input through a [`Finder`], printing its matches to `w`; returns their
+/// number. Errors writing to `w` are [`OutputError`]s.
+fn scan(input: &Input, a: &FindArgs, multi: bool, w: &mut dyn Write) -> io::Result<usize> {
+    let mut r: Box<dyn Read> = match input {
+        Input::Stdin => Box::new(io::stdin().lock()),
+        Input::File(p) => Box::new(std::fs::File::open(p)?),
+    };
+    let mut p = Printer::new(input, a, multi);
+    let mut f = Finder::new().with_max_buffer(a.max_buffer);
+    let mut buf = vec![0; 64 << 10];
+    // The first error writing the output; nothing more is printed after it.
+    let failed: Cell<Option<io::Error>> = Cell::new(None);
+    let mut each = |c: &Captures<'_>| {
+        let e = failed.take();
+        failed.set(e.or_else(|| p.each(w, c).err()));
+    };
+    loop {
+        let n = match r.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        f.write(&buf[..n], &mut each).map_err(crate::buffer_limit)?;
+        let e = failed.take();
+        if let Some(e) = e {
+            return Err(OutputError::wrap(e));
         }
-        Input::File(p) => std::fs::read(p),
+        if a.quiet && f.stats().matches > 0 {
+            break;
+        }
     }
+    let stats = f.end(&mut each).map_err(crate::buffer_limit)?;
+    if let Some(e) = failed.take() {
+        return Err(OutputError::wrap(e));
+    }
+    p.finish(w).map_err(OutputError::wrap)?;
+    Ok(stats.matches as usize)
 }
 
-/// The output for one input and its number of matches.
-fn format(input: &Input, h: &[u8], a: &FindArgs, multi: bool) -> (Vec<u8>, usize) {
-    let mut o = Vec::new();
-    // The name and what follows it: escaped and `:`, or as it is and a NUL.
-    let name = |o: &mut Vec<u8>, sep: &[u8]| {
-        if a.null {
-            o.extend_from_slice(input.raw_name());
+/// Prints the matches of one input in the chosen format.
+struct Printer<'a> {
+    input: &'a Input,
+    a: &'a FindArgs,
+    multi: bool,
+    count: usize,
+    /// `--format php`: the matches' entries, printed after their number.
+    php: Vec<u8>,
+}
+
+impl<'a> Printer<'a> {
+    fn new(input: &'a Input, a: &'a FindArgs, multi: bool) -> Printer<'a> {
+        Printer {
+            input,
+            a,
+            multi,
+            count: 0,
+            php: Vec::new(),
+        }
+    }
+
+    /// The name and what follows it: escaped and `sep`, or as it is and a NUL.
+    fn name(&self, o: &mut Vec<u8>, sep: &[u8]) {
+        if self.a.null {
+            o.extend_from_slice(self.input.raw_name());
             o.push(0);
         } else {
-            show::escape(o, input.raw_name());
+            show::escape(o, self.input.raw_name());
             o.extend_from_slice(sep);
         }
-    };
-    if a.count || a.quiet {
-        let n = rootrel::find_iter(h).count();
-        if a.quiet {
-        } else if a.format == Format::Json {
-            let line = serde_json::json!({ "path": show::json(input.raw_name()), "count": n });
-            o.extend_from_slice(line.to_string().as_bytes());
-            o.push(b'\n');
-        } else {
-            if multi || a.null {
-                name(&mut o, b":");
-            }
-            o.extend_from_slice(format!("{n}\n").as_bytes());
+    }
+
+    fn counting(&self) -> bool {
+        self.a.count || self.a.quiet
+    }
+
+    fn each(&mut self, w: &mut dyn Write, c: &Captures<'_>) -> io::Result<()> {
+        self.count += 1;
+        if self.counting() {
+            return Ok(());
         }
-        return (o, n);
-    }
-    if multi && matches!(a.format, Format::Offsets | Format::Php) {
-        o.extend_from_slice(b"==> ");
-        name(&mut o, b" <==");
-        o.push(b'\n');
-    }
-    let mut n = 0;
-    match a.format {
-        Format::Text => {
-            for m in rootrel::find_iter(h) {
-                n += 1;
-                name(&mut o, b":");
+        let m = c.as_match();
+        let mut o = Vec::new();
+        if self.count == 1 && self.multi && matches!(self.a.format, Format::Offsets) {
+            self.header(&mut o);
+        }
+        match self.a.format {
+            Format::Text => {
+                self.name(&mut o, b":");
                 o.extend_from_slice(format!("{}:", m.start()).as_bytes());
-                show::escape(&mut o, m.as_bytes(h));
+                show::escape(&mut o, c.as_bytes());
                 o.push(b'\n');
             }
-        }
-        Format::Json => {
-            let path = show::json(input.raw_name());
-            for m in rootrel::find_iter(h) {
-                n += 1;
+            Format::Json => {
                 let groups: Vec<[usize; 2]> = (0..=4)
                     .map(|g| [m.group(g).start, m.group(g).end])
                     .collect();
                 let line = serde_json::json!({
-                    "path": path,
+                    "path": show::json(self.input.raw_name()),
                     "offset": m.start(),
                     "groups": groups,
-                    "match": show::json(m.as_bytes(h)),
+                    "match": show::json(c.as_bytes()),
                 });
                 o.extend_from_slice(line.to_string().as_bytes());
                 o.push(b'\n');
             }
-        }
-        Format::Offsets => {
-            for m in rootrel::find_iter(h) {
-                n += 1;
+            Format::Offsets => {
                 let spans: Vec<String> = (0..=4)
                     .flat_map(|g| [m.group(g).start.to_string(), m.group(g).end.to_string()])
                     .collect();
                 o.extend_from_slice(spans.join(" ").as_bytes());
                 o.push(b'\n');
             }
+            Format::Php => {
+                let i = self.count - 1;
+                let e = &mut self.php;
+                e.extend_from_slice(format!("  [{i}]=>\n  array(5) {{\n").as_bytes());
+                for g in 0..=4 {
+                    let text = c.get(g).unwrap_or_default();
+                    e.extend_from_slice(
+                        format!("    [{g}]=>\n    string({}) \"", text.len()).as_bytes(),
+                    );
+                    e.extend_from_slice(text);
+                    e.extend_from_slice(b"\"\n");
+                }
+                e.extend_from_slice(b"  }\n");
+            }
         }
-        Format::Php => {
-            let ms: Vec<rootrel::Match> = rootrel::find_iter(h).collect();
-            n = ms.len();
-            php_var_dump(&mut o, h, &ms);
-        }
+        w.write_all(&o)
     }
-    (o, n)
-}
 
-/// `var_dump($matches)` after `preg_match_all($re, $h, $matches, PREG_SET_ORDER)`.
-fn php_var_dump(o: &mut Vec<u8>, h: &[u8], ms: &[rootrel::Match]) {
-    o.extend_from_slice(format!("array({}) {{\n", ms.len()).as_bytes());
-    for (i, m) in ms.iter().enumerate() {
-        o.extend_from_slice(format!("  [{i}]=>\n  array(5) {{\n").as_bytes());
-        for g in 0..=4 {
-            let text = m.group_bytes(h, g);
-            o.extend_from_slice(format!("    [{g}]=>\n    string({}) \"", text.len()).as_bytes());
-            o.extend_from_slice(text);
-            o.extend_from_slice(b"\"\n");
-        }
-        o.extend_from_slice(b"  }\n");
+    fn header(&self, o: &mut Vec<u8>) {
+        o.extend_from_slice(b"==> ");
+        self.name(o, b" <==");
+        o.push(b'\n');
     }
-    o.extend_from_slice(b"}\n");
+
+    /// What follows the last match: the count, or PHP's `var_dump` of them all.
+    fn finish(self, w: &mut dyn Write) -> io::Result<()> {
+        let mut o = Vec::new();
+        let n = self.count;
+        if self.a.quiet {
+        } else if self.a.count && self.a.format == Format::Json {
+            let line = serde_json::json!({ "path": show::json(self.input.raw_name()), "count": n });
+            o.extend_from_slice(line.to_string().as_bytes());
+            o.push(b'\n');
+        } else if self.a.count {
+            if self.multi || self.a.null {
+                self.name(&mut o, b":");
+            }
+            o.extend_from_slice(format!("{n}\n").as_bytes());
+        } else if self.a.format == Format::Php {
+            if self.multi {
+                self.header(&mut o);
+            }
+            // `var_dump($matches)` after `preg_match_all($re, $h, $matches, PREG_SET_ORDER)`.
+            o.extend_from_slice(format!("array({n}) {{\n").as_bytes());
+            o.extend_from_slice(&self.php);
+            o.extend_from_slice(b"}\n");
+        } else if self.a.format == Format::Offsets && self.multi && n == 0 {
+            self.header(&mut o);
+        }
+        w.write_all(&o)
+    }
 }

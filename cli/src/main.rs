@@ -72,6 +72,9 @@ struct FindArgs {
     /// Print nothing; the exit status tells whether anything matched.
     #[arg(short, long)]
     quiet: bool,
+    /// The most bytes held back in memory for one `<` run that may still match.
+    #[arg(long, value_name = "BYTES", default_value_t = rootrel::DEFAULT_MAX_BUFFER)]
+    max_buffer: usize,
     /// Print file names as they are, each followed by a NUL byte rather than `:` (text
     /// and count) or ` <==` (headers), as `grep -Z` does.
     #[arg(short = '0', long)]
@@ -161,6 +164,40 @@ fn stdout_open() -> bool {
             .is_some_and(|flags| flags & 0o3 == 0o2)
     });
     !(null && read_write)
+}
+
+/// An error writing the output, told apart from an error reading an input: it ends
+/// the run.
+#[derive(Debug)]
+pub(crate) struct OutputError(io::Error);
+
+impl OutputError {
+    pub(crate) fn wrap(e: io::Error) -> io::Error {
+        io::Error::new(e.kind(), OutputError(e))
+    }
+
+    pub(crate) fn is(e: &io::Error) -> bool {
+        e.get_ref().is_some_and(|inner| inner.is::<OutputError>())
+    }
+}
+
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for OutputError {}
+
+/// The library's buffer cap as the command's error, naming `--max-buffer`.
+pub(crate) fn buffer_limit(e: rootrel::Error) -> io::Error {
+    match e {
+        rootrel::Error::BufferLimit { limit, offset } => io::Error::other(format!(
+            "more than {limit} undecided bytes held from byte {offset}: a `<` with no `>` \
+             for that long (raise --max-buffer)"
+        )),
+        e => io::Error::other(e.to_string()),
+    }
 }
 
 /// Prints one error line: `rootrel: WHAT: WHY`.

@@ -135,8 +135,13 @@ fn stream_with<W: Write, R: Replacer>(
 ) -> io::Result<Done> {
     let mut rw = Rewriter::new(rep, IoSink::unbuffered(w)).with_max_buffer(max_buffer);
     let to_stdout = |e: io::Error| io::Error::new(e.kind(), StdoutError(e));
-    rw.read_from(r)?;
-    let (sink, stats) = rw.finish().map_err(io::Error::other)?;
+    rw.read_from(r).map_err(|e| {
+        match e.get_ref().and_then(|i| i.downcast_ref::<rootrel::Error>()) {
+            Some(&limit) => crate::buffer_limit(limit),
+            None => e,
+        }
+    })?;
+    let (sink, stats) = rw.finish().map_err(crate::buffer_limit)?;
     sink.into_result().map_err(to_stdout)?;
     Ok(Done {
         bytes: stats.bytes,

@@ -416,6 +416,94 @@ fn count_names_files_from_directories_and_speaks_json() {
     );
 }
 
+/// Peak resident memory of a command, in KiB, by GNU time.
+fn peak_kib(args: &[&str], stdin: Option<(Vec<u8>, usize)>) -> (Output, u64) {
+    let mut child = Command::new("/usr/bin/time")
+        .args(["-f", "%M", BIN])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut w = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        if let Some((block, times)) = stdin {
+            for _ in 0..times {
+                if w.write_all(&block).is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    let o = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let err = text(&o.stderr);
+    let kib = err
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok())
+        .expect("GNU time's %M");
+    (o, kib)
+}
+
+/// `find` streams: 1 GiB through standard input and a 2 GiB file each run in under
+/// 64 MiB of resident memory, with the same output as at once.
+#[test]
+fn find_in_bounded_memory() {
+    if !Path::new("/usr/bin/time").exists() {
+        return skipped("find memory", "no /usr/bin/time (Debian's time)");
+    }
+    let page = std::fs::read(seed()).unwrap();
+    let per_page = rootrel::find_iter(&page).count();
+    let reps = (1 << 30) / page.len();
+    let block: Vec<u8> = page.repeat(64);
+    let (o, kib) = peak_kib(&["find", "--count"], Some((block, reps / 64)));
+    assert_eq!(
+        text(&o.stdout),
+        format!("{}\n", per_page * (reps / 64) * 64)
+    );
+    assert!(kib < 64 << 10, "peak RSS {kib} KiB for 1 GiB through stdin");
+    // Text output equals the library's, on a smaller stream.
+    let o = run_stdin(&["find"], &page.repeat(300));
+    let want: Vec<String> = rootrel::find_iter(&page.repeat(300))
+        .map(|m| format!("(standard input):{}:", m.start()))
+        .collect();
+    let out = text(&o.stdout);
+    let got: Vec<&str> = out
+        .lines()
+        .map(|l| &l[..l[18..].find(':').unwrap() + 19])
+        .collect();
+    assert_eq!(got, want);
+    // A 2 GiB file (sparse: zeros) and one that ends in a 2 MiB unclosed run.
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.html");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(2 << 30)
+        .unwrap();
+    let (o, kib) = peak_kib(&["find", "--count", big.to_str().unwrap()], None);
+    assert_eq!(text(&o.stdout), "0\n");
+    assert!(kib < 64 << 10, "peak RSS {kib} KiB for a 2 GiB file");
+    eprintln!("find: peak RSS {kib} KiB on a 2 GiB file");
+}
+
+/// The buffer cap's error names the command's option.
+#[test]
+fn buffer_limit_names_the_option() {
+    let mut h = b"<div ".to_vec();
+    h.extend(std::iter::repeat_n(b'y', 5000));
+    h.extend_from_slice(b" src=/x and no end");
+    for args in [
+        &["find", "--max-buffer", "1024"][..],
+        &["rewrite", "--template", "$1", "--max-buffer", "1024"][..],
+    ] {
+        let o = run_stdin(args, &h);
+        assert_eq!(code(&o), 2, "{args:?}");
+        assert_one_error_line(&o, "raise --max-buffer");
+    }
+}
+
 /// A reader that goes away (`| head -1`) ends the command quietly with status 0, for
 /// both commands, as with ripgrep.
 #[test]
