@@ -18,6 +18,9 @@ use crate::{error, progress, show, FindArgs, Format, Outcome, OutputError};
 const SMALL: u64 = 1 << 20;
 const BATCH: usize = 64;
 
+/// What scanning one input gave: its held output and its number of matches.
+type Scanned = io::Result<(Vec<u8>, usize)>;
+
 pub(crate) fn run(a: FindArgs) -> Outcome {
     let mut out = Outcome::default();
     let inputs = inputs::collect(&a.walk, &mut out);
@@ -26,13 +29,13 @@ pub(crate) fn run(a: FindArgs) -> Outcome {
     let bar = progress::bar(inputs.len(), inputs::total_len(&inputs));
     let mut w = BufWriter::with_capacity(64 << 10, io::stdout().lock());
     let mut rest = &inputs[..];
-    while !rest.is_empty() && !(a.quiet && out.matched) {
+    while !(rest.is_empty() || a.quiet && out.matched) {
         let small = rest
             .iter()
             .take(BATCH)
             .take_while(|i| matches!(i, Input::File(p) if std::fs::metadata(p).is_ok_and(|m| m.len() <= SMALL)))
             .count();
-        let results: Vec<io::Result<(Vec<u8>, usize)>> = if small > 0 {
+        let results: Vec<Scanned> = if small > 0 {
             scan_batch(&rest[..small], &a, multi)
         } else {
             // One large input, its output streamed.
@@ -70,12 +73,12 @@ pub(crate) fn run(a: FindArgs) -> Outcome {
 
 /// Scans a batch of inputs on all cores, each into its own buffer; results in the
 /// batch's order. A panic while scanning one input is that input's error only.
-fn scan_batch(batch: &[Input], a: &FindArgs, multi: bool) -> Vec<io::Result<(Vec<u8>, usize)>> {
+fn scan_batch(batch: &[Input], a: &FindArgs, multi: bool) -> Vec<Scanned> {
     let next = AtomicUsize::new(0);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(batch.len());
-    let mut results: Vec<(usize, io::Result<(Vec<u8>, usize)>)> = std::thread::scope(|s| {
+    let mut results: Vec<(usize, Scanned)> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 s.spawn(|| {
