@@ -5,7 +5,6 @@
 
 use std::cell::Cell;
 use std::io::{self, BufWriter, Read, Write};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rootrel::{Captures, Finder};
 
@@ -30,11 +29,7 @@ pub(crate) fn run(a: FindArgs) -> Outcome {
     let mut w = BufWriter::with_capacity(64 << 10, io::stdout().lock());
     let mut rest = &inputs[..];
     while !(rest.is_empty() || a.quiet && out.matched) {
-        let small = rest
-            .iter()
-            .take(BATCH)
-            .take_while(|i| matches!(i, Input::File(p) if std::fs::metadata(p).is_ok_and(|m| m.len() <= SMALL)))
-            .count();
+        let small = inputs::small_files(rest, BATCH, SMALL);
         let results: Vec<Scanned> = if small > 0 {
             scan_batch(&rest[..small], &a, multi)
         } else {
@@ -72,40 +67,13 @@ pub(crate) fn run(a: FindArgs) -> Outcome {
 }
 
 /// Scans a batch of inputs on all cores, each into its own buffer; results in the
-/// batch's order. A panic while scanning one input is that input's error only.
+/// batch's order.
 fn scan_batch(batch: &[Input], a: &FindArgs, multi: bool) -> Vec<Scanned> {
-    let next = AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(batch.len());
-    let mut results: Vec<(usize, Scanned)> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(input) = batch.get(i) else { break };
-                        let one = std::panic::catch_unwind(|| {
-                            let mut text = Vec::new();
-                            scan(input, a, multi, &mut text).map(|n| (text, n))
-                        });
-                        let one = one.unwrap_or_else(|_| {
-                            Err(io::Error::other("internal error (a panic) while scanning"))
-                        });
-                        mine.push((i, one));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_default())
-            .collect()
-    });
-    results.sort_by_key(|r| r.0);
-    results.into_iter().map(|r| r.1).collect()
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    inputs::parallel(batch, threads, |input| {
+        let mut text = Vec::new();
+        scan(input, a, multi, &mut text).map(|n| (text, n))
+    })
 }
 
 /// Streams one input through a [`Finder`], printing its matches to `w`; returns their

@@ -1,8 +1,9 @@
 //! Replacing a file with a rewritten copy, keeping what the original was: a temporary
-//! file beside it, written and synced, given the original's owner, group, mode, ACLs
-//! and other extended attributes, then renamed over it. On any error, or when the
-//! command is interrupted (SIGINT, SIGTERM, SIGHUP), the temporary file is removed and
-//! the original is untouched.
+//! file beside it, written, given the original's owner, group, mode, ACLs and other
+//! extended attributes and synced (one `fsync`), then renamed over it; the directory
+//! is synced once after all the renames of a batch. On any error, or when the command
+//! is interrupted (SIGINT, SIGTERM, SIGHUP), the temporary file is removed and the
+//! original is untouched.
 //!
 //! Only regular files are replaced. A symbolic link is followed: the file it points to
 //! is rewritten and the link stays.
@@ -32,12 +33,57 @@ pub(crate) fn remove_temporaries_on_signal() {
     });
 }
 
-/// Rewrites the regular file at `path` (following symbolic links) with `write`, which
-/// gets the original open for reading and the temporary file to write to.
-pub(crate) fn replace<T>(
+/// A rewritten copy written, synced and given the original's metadata, waiting to be
+/// renamed over it ([`Prepared::commit`]); dropped, it is removed.
+pub(crate) struct Prepared {
+    /// INVARIANT: `Some` until committed.
+    tmp: Option<tempfile::NamedTempFile>,
+    target: PathBuf,
+}
+
+impl Prepared {
+    /// Renames the copy over the original; returns the directory, to be synced once
+    /// for all the files renamed in it ([`sync_dir`]).
+    pub(crate) fn commit(mut self) -> io::Result<PathBuf> {
+        let tmp = self.tmp.take().expect("committed once");
+        let tmp_path = tmp.path().to_path_buf();
+        let result = tmp.persist(&self.target).map_err(|e| e.error);
+        forget(&tmp_path);
+        result?;
+        Ok(self.target.parent().unwrap_or(Path::new("/")).to_path_buf())
+    }
+
+    fn file(&mut self) -> &mut File {
+        self.tmp.as_mut().expect("not committed").as_file_mut()
+    }
+}
+
+impl Drop for Prepared {
+    fn drop(&mut self) {
+        if let Some(tmp) = &self.tmp {
+            forget(tmp.path());
+        }
+    }
+}
+
+fn forget(tmp: &Path) {
+    if let Ok(mut p) = PENDING.lock() {
+        p.retain(|q| q != tmp);
+    }
+}
+
+/// Makes the renames in `dir` durable.
+pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// Writes the rewritten copy of the regular file at `path` (following symbolic links)
+/// with `write`, which gets the original open for reading and the copy to write to;
+/// the copy is synced and has the original's metadata, ready to [`commit`](Prepared::commit).
+pub(crate) fn prepare<T>(
     path: &Path,
     write: impl FnOnce(File, &mut BufWriter<&mut File>) -> io::Result<T>,
-) -> io::Result<T> {
+) -> io::Result<(Prepared, T)> {
     let target = std::fs::canonicalize(path)?;
     let not_regular = || {
         io::Error::new(
@@ -59,32 +105,26 @@ pub(crate) fn replace<T>(
         return Err(not_regular());
     }
     let dir = target.parent().unwrap_or(Path::new("/"));
-    let mut tmp = tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(".rootrel-")
         .tempfile_in(dir)?;
-    let tmp_path = tmp.path().to_path_buf();
     if let Ok(mut p) = PENDING.lock() {
-        p.push(tmp_path.clone());
+        p.push(tmp.path().to_path_buf());
     }
-    let result = (|| {
-        let done = {
-            let mut w = BufWriter::with_capacity(64 << 10, tmp.as_file_mut());
-            let done = write(input, &mut w)?;
-            w.flush()?;
-            done
-        };
-        keep_metadata(&meta, &target, tmp.as_file())?;
-        tmp.as_file().sync_all()?;
-        Ok(done)
-    })();
-    let result = result.and_then(|done| {
-        tmp.persist(&target).map_err(|e| e.error)?;
-        Ok(done)
-    });
-    if let Ok(mut p) = PENDING.lock() {
-        p.retain(|q| *q != tmp_path);
-    }
-    result
+    let mut prepared = Prepared {
+        tmp: Some(tmp),
+        target,
+    };
+    let done = {
+        let mut w = BufWriter::with_capacity(64 << 10, prepared.file());
+        let done = write(input, &mut w)?;
+        w.flush()?;
+        done
+    };
+    let target = prepared.target.clone();
+    keep_metadata(&meta, &target, prepared.file())?;
+    prepared.file().sync_all()?;
+    Ok((prepared, done))
 }
 
 /// Gives `tmp` the owner, group, mode and extended attributes (POSIX ACLs among them)

@@ -1,7 +1,10 @@
 //! Turning the command line's paths into a sorted list of inputs.
 
 use std::fmt;
+use std::io;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
@@ -104,4 +107,49 @@ fn walk_dir(dir: &Path, globs: &GlobSet, inputs: &mut Vec<Input>, out: &mut Outc
     }
     found.sort();
     inputs.extend(found.into_iter().map(Input::File));
+}
+
+/// Runs `f` on every input of `batch` on `threads` threads; the results in the batch's
+/// order. A panic in `f` is that input's error only.
+pub(crate) fn parallel<T: Send>(
+    batch: &[Input],
+    threads: usize,
+    f: impl Fn(&Input) -> io::Result<T> + Sync,
+) -> Vec<io::Result<T>> {
+    let next = AtomicUsize::new(0);
+    let threads = threads.clamp(1, batch.len().max(1));
+    let mut results: Vec<(usize, io::Result<T>)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(input) = batch.get(i) else { break };
+                        let one = std::panic::catch_unwind(AssertUnwindSafe(|| f(input)))
+                            .unwrap_or_else(|_| Err(io::Error::other("internal error (a panic)")));
+                        mine.push((i, one));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    results.sort_by_key(|r| r.0);
+    results.into_iter().map(|r| r.1).collect()
+}
+
+/// The number of the leading inputs of `rest`, at most `most`, that are files of at
+/// most `small` bytes.
+pub(crate) fn small_files(rest: &[Input], most: usize, small: u64) -> usize {
+    rest.iter()
+        .take(most)
+        .take_while(
+            |i| matches!(i, Input::File(p) if std::fs::metadata(p).is_ok_and(|m| m.len() <= small)),
+        )
+        .count()
 }

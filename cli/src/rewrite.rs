@@ -1,5 +1,6 @@
 //! `rootrel rewrite`: each input rewritten, to standard output or in place, streaming.
 
+use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::Path;
@@ -7,7 +8,13 @@ use std::path::Path;
 use rootrel::{Base, IoSink, Replacer, Rewriter};
 
 use crate::inputs::{self, Input};
-use crate::{error, inplace, progress, Outcome, RewriteArgs};
+use crate::{error, inplace, progress, show, Outcome, RewriteArgs};
+
+/// Files up to this size are rewritten in parallel batches of [`BATCH`] (their output
+/// held until their turn when it goes to standard output); larger ones, and standard
+/// input, one at a time, streamed.
+const SMALL: u64 = 1 << 20;
+const BATCH: usize = 256;
 
 /// The replacement: a checked base URL or a PHP template.
 enum Rep {
@@ -49,34 +56,74 @@ pub(crate) fn run(a: RewriteArgs) -> Outcome {
     let bar = progress::bar(inputs.len(), bytes);
     let mut total = Done::default();
     let mut stdout = BufWriter::with_capacity(64 << 10, io::stdout().lock());
-    for input in &inputs {
-        let result = if a.in_place {
-            let Input::File(p) = input else {
-                unreachable!()
-            };
-            in_place(p, &rep, a.max_buffer)
-        } else {
-            let r = open(input).and_then(|r| stream(r, &mut stdout, &rep, a.max_buffer));
-            if let Err(e) = &r {
-                if is_stdout_error(e) {
-                    crate::stdout_failed(e, &mut out);
-                    return out;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut rest = &inputs[..];
+    while !rest.is_empty() {
+        let results: Vec<io::Result<(Vec<u8>, Done)>> = if a.in_place {
+            // Written and synced in parallel (the syncs wait on the disk, so more threads
+            // than cores), renamed in order, then each directory synced once.
+            let batch = &rest[..rest.len().min(BATCH)];
+            let prepared = inputs::parallel(batch, cores.max(8), |input| match input {
+                Input::File(p) => prepare(p, &rep, a.max_buffer),
+                Input::Stdin => unreachable!("refused above"),
+            });
+            let mut dirs = BTreeSet::new();
+            let results = prepared
+                .into_iter()
+                .map(|r| {
+                    let (p, done) = r?;
+                    dirs.insert(p.commit()?);
+                    Ok((Vec::new(), done))
+                })
+                .collect();
+            for d in dirs {
+                if let Err(e) = inplace::sync_dir(&d) {
+                    bar.suspend(|| error(&show::escaped(show::path_bytes(&d)), &e));
+                    out.failed = true;
                 }
             }
-            r
-        };
-        match result {
-            Ok(d) => {
-                bar.inc(d.bytes);
-                out.matched |= d.matches > 0;
-                total.bytes += d.bytes;
-                total.matches += d.matches;
+            results
+        } else {
+            let small = inputs::small_files(rest, BATCH, SMALL);
+            if small > 0 {
+                inputs::parallel(&rest[..small], cores, |input| {
+                    let mut text = Vec::new();
+                    let done = stream(open(input)?, &mut text, &rep, a.max_buffer)?;
+                    Ok((text, done))
+                })
+            } else {
+                // One large input, or standard input, its output streamed.
+                vec![open(&rest[0])
+                    .and_then(|r| stream(r, &mut stdout, &rep, a.max_buffer))
+                    .map(|d| (Vec::new(), d))]
             }
-            Err(e) => {
-                error(input, &e);
-                out.failed = true;
+        };
+        let n = results.len();
+        for (input, result) in rest[..n].iter().zip(results) {
+            let result = result.and_then(|(text, d)| {
+                stdout
+                    .write_all(&text)
+                    .map_err(|e| io::Error::new(e.kind(), StdoutError(e)))?;
+                Ok(d)
+            });
+            match result {
+                Ok(d) => {
+                    bar.inc(d.bytes);
+                    out.matched |= d.matches > 0;
+                    total.bytes += d.bytes;
+                    total.matches += d.matches;
+                }
+                Err(e) if is_stdout_error(&e) => {
+                    crate::stdout_failed(&e, &mut out);
+                    return out;
+                }
+                Err(e) => {
+                    bar.suspend(|| error(input, &e));
+                    out.failed = true;
+                }
             }
         }
+        rest = &rest[n..];
     }
     bar.finish_and_clear();
     if let Err(e) = stdout.flush() {
@@ -149,9 +196,10 @@ fn stream_with<W: Write, R: Replacer>(
     })
 }
 
-/// Rewrites the file at `path` in place (see [`inplace`]).
-fn in_place(path: &Path, rep: &Rep, max_buffer: usize) -> io::Result<Done> {
-    inplace::replace(path, |input, w| {
+/// Writes the rewritten copy of the file at `path`, ready to be renamed over it (see
+/// [`inplace`]).
+fn prepare(path: &Path, rep: &Rep, max_buffer: usize) -> io::Result<(inplace::Prepared, Done)> {
+    inplace::prepare(path, |input, w| {
         stream(input, w, rep, max_buffer).map_err(|e| match e.get_ref() {
             Some(inner) if inner.is::<StdoutError>() => {
                 io::Error::new(e.kind(), format!("writing the temporary file: {inner}"))
