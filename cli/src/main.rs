@@ -107,10 +107,14 @@ struct RewriteArgs {
         conflicts_with = "template"
     )]
     base: Option<String>,
-    /// A PHP preg_replace template instead of --base ($1..$4, ${n}, \n, \\, \$).
+    /// A PHP preg_replace template instead of --base: $1 to $4 and ${1} to ${4} (or
+    /// \1 to \4) insert a group, \\ and \$ escape. The template is inserted as it is,
+    /// markup included: unlike --base, nothing checks it.
     #[arg(long, value_name = "TEMPLATE")]
     template: Option<String>,
-    /// Replace each file with its rewritten version (atomically; permissions kept).
+    /// Replace each file with its rewritten version: atomically, keeping its owner,
+    /// mode, ACLs and extended attributes; symbolic links are followed; anything but a
+    /// regular file is refused.
     #[arg(short, long)]
     in_place: bool,
     /// Print the bytes read and matches rewritten on standard error.

@@ -504,6 +504,19 @@ fn buffer_limit_names_the_option() {
     }
 }
 
+/// `rewrite --help` shows the template syntax as typed (`${1}` is no line break) and
+/// says that a template is not checked.
+#[test]
+fn rewrite_help_shows_the_template_syntax() {
+    let o = run(&["rewrite", "--help"]);
+    let help = text(&o.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(help.contains("${1} to ${4}"), "{help}");
+    assert!(help.contains("markup included"), "{help}");
+}
+
 /// A reader that goes away (`| head -1`) ends the command quietly with status 0, for
 /// both commands, as with ripgrep.
 #[test]
