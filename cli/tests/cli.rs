@@ -573,6 +573,30 @@ fn closed_stdout_is_one_error_line_and_status_2() {
     }
 }
 
+/// A full disk (`/dev/full`) is one error line and status 2, for both commands.
+#[test]
+fn full_disk_is_one_error_line_and_status_2() {
+    let s = seed();
+    let seed = s.to_str().unwrap();
+    for args in [
+        &["rewrite", "--base", "https://h", seed][..],
+        &["find", seed][..],
+    ] {
+        let o = Command::new(BIN)
+            .args(args)
+            .stdout(
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open("/dev/full")
+                    .unwrap(),
+            )
+            .output()
+            .unwrap();
+        assert_eq!(code(&o), 2, "{args:?}");
+        assert_one_error_line(&o, "standard output");
+    }
+}
+
 /// `rewrite` succeeds whether or not there was anything to rewrite, as sed does.
 #[test]
 fn rewrite_exits_0_with_nothing_to_rewrite() {
