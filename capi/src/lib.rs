@@ -91,7 +91,10 @@ unsafe fn parse_base(base: *const u8, len: usize, err: *mut rootrel_error) -> Re
         return Err(ROOTREL_INVALID_ARGUMENT);
     };
     let parsed = std::str::from_utf8(b)
-        .map_err(|e| (Some(e.valid_up_to()), "the base is not UTF-8".to_string()))
+        .map_err(|e| {
+            let at = e.valid_up_to();
+            (Some(at), format!("invalid base URL: the byte at {at} is not UTF-8"))
+        })
         .and_then(|s| Base::parse(s).map_err(|e| (e.position(), e.to_string())));
     parsed.map_err(|(position, message)| {
         // SAFETY: the caller's contract.
