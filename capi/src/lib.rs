@@ -52,6 +52,21 @@ unsafe fn bytes<'a>(p: *const u8, len: usize) -> Option<&'a [u8]> {
     Some(unsafe { std::slice::from_raw_parts(p, len) })
 }
 
+/// The haystack and the template, as [`bytes`] gives each.
+///
+/// # Safety
+///
+/// As for [`bytes`], for both.
+unsafe fn pair<'a>(
+    h: *const u8,
+    len: usize,
+    t: *const u8,
+    t_len: usize,
+) -> Option<(&'a [u8], &'a [u8])> {
+    // SAFETY: the caller's contract.
+    unsafe { Some((bytes(h, len)?, bytes(t, t_len)?)) }
+}
+
 /// Fills `*err` (when not null) with `code`, `position` and `message`.
 ///
 /// # Safety
@@ -93,7 +108,10 @@ unsafe fn parse_base(base: *const u8, len: usize, err: *mut rootrel_error) -> Re
     let parsed = std::str::from_utf8(b)
         .map_err(|e| {
             let at = e.valid_up_to();
-            (Some(at), format!("invalid base URL: the byte at {at} is not UTF-8"))
+            (
+                Some(at),
+                format!("invalid base URL: the byte at {at} is not UTF-8"),
+            )
         })
         .and_then(|s| Base::parse(s).map_err(|e| (e.position(), e.to_string())));
     parsed.map_err(|(position, message)| {
@@ -198,9 +216,8 @@ pub unsafe extern "C" fn rootrel_replace(
     out_len: *mut usize,
 ) -> i32 {
     guarded(|| {
-        // SAFETY: the caller's contract, for all three.
-        let (h, t) = unsafe { (bytes(haystack, len), bytes(template, template_len)) };
-        let (Some(h), Some(t)) = (h, t) else {
+        // SAFETY: the caller's contract.
+        let Some((h, t)) = (unsafe { pair(haystack, len, template, template_len) }) else {
             return ROOTREL_INVALID_ARGUMENT;
         };
         if out_len.is_null() || (out.is_null() && cap > 0) {
@@ -227,9 +244,8 @@ pub unsafe extern "C" fn rootrel_replace_alloc(
     out_len: *mut usize,
 ) -> i32 {
     guarded(|| {
-        // SAFETY: the caller's contract, for all three.
-        let (h, t) = unsafe { (bytes(haystack, len), bytes(template, template_len)) };
-        let (Some(h), Some(t)) = (h, t) else {
+        // SAFETY: the caller's contract.
+        let Some((h, t)) = (unsafe { pair(haystack, len, template, template_len) }) else {
             return ROOTREL_INVALID_ARGUMENT;
         };
         if out.is_null() || out_len.is_null() {

@@ -543,6 +543,17 @@ fn broken_pipe_is_quiet_and_status_0() {
     }
 }
 
+/// The command run by `sh` with its standard output redirected by `redirect`.
+fn in_shell(redirect: &str, args: &[&str]) -> Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("exec \"$0\" \"$@\" {redirect}"))
+        .arg(BIN)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 /// A closed standard output (`>&-`) is an error, not output silently lost.
 #[test]
 fn closed_stdout_is_one_error_line_and_status_2() {
@@ -552,23 +563,11 @@ fn closed_stdout_is_one_error_line_and_status_2() {
         &["rewrite", "--base", "https://h", seed][..],
         &["find", seed][..],
     ] {
-        let o = Command::new("sh")
-            .arg("-c")
-            .arg("exec \"$0\" \"$@\" >&-")
-            .arg(BIN)
-            .args(args)
-            .output()
-            .unwrap();
+        let o = in_shell(">&-", args);
         assert_eq!(code(&o), 2, "{args:?}");
         assert_one_error_line(&o, "standard output");
         // Sent to /dev/null on purpose: no error.
-        let o = Command::new("sh")
-            .arg("-c")
-            .arg("exec \"$0\" \"$@\" > /dev/null")
-            .arg(BIN)
-            .args(args)
-            .output()
-            .unwrap();
+        let o = in_shell("> /dev/null", args);
         assert_eq!((code(&o), text(&o.stderr)), (0, String::new()), "{args:?}");
     }
 }
