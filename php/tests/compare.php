@@ -127,6 +127,7 @@ foreach ($backends as $b) {
     check(substr_count($results[$b], 'https://go.dev/') === 2, "$b rewrote both links of the inline-image page");
 }
 $cli = "$root/target/release/rootrel";
+check(is_executable($cli), "$cli is built (cargo build --release -p rootrel-cli)");
 if (is_executable($cli)) {
     $file = tempnam(sys_get_temp_dir(), 'rootrel');
     file_put_contents($file, $image);
