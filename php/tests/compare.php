@@ -131,7 +131,7 @@ check(is_executable($cli), "$cli is built (cargo build --release -p rootrel-cli)
 if (is_executable($cli)) {
     $file = tempnam(sys_get_temp_dir(), 'rootrel');
     file_put_contents($file, $image);
-    $p = proc_open([$cli, 'rewrite', '--base', 'https://go.dev', $file], [['file', '/dev/null', 'r'], ['pipe', 'w'], STDERR], $pipes);
+    $p = proc_open([$cli, 'rewrite', '--base', 'https://go.dev', $file], [['file', '/dev/null', 'r'], ['pipe', 'w'], ['file', '/dev/null', 'w']], $pipes);
     $want = stream_get_contents($pipes[1]);
     proc_close($p);
     unlink($file);
