@@ -79,10 +79,7 @@ fn scan_batch(batch: &[Input], a: &FindArgs, multi: bool) -> Vec<Scanned> {
 /// Streams one input through a [`Finder`], printing its matches to `w`; returns their
 /// number. Errors writing to `w` are [`OutputError`]s.
 fn scan(input: &Input, a: &FindArgs, multi: bool, w: &mut dyn Write) -> io::Result<usize> {
-    let mut r: Box<dyn Read> = match input {
-        Input::Stdin => Box::new(io::stdin().lock()),
-        Input::File(p) => Box::new(std::fs::File::open(p)?),
-    };
+    let mut r = input.open()?;
     let mut p = Printer::new(input, a, multi);
     let mut f = Finder::new().with_max_buffer(a.max_buffer);
     let mut buf = vec![0; 64 << 10];

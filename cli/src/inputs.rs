@@ -18,6 +18,14 @@ pub(crate) enum Input {
 }
 
 impl Input {
+    /// The input, open for reading.
+    pub(crate) fn open(&self) -> io::Result<Box<dyn io::Read>> {
+        Ok(match self {
+            Input::Stdin => Box::new(io::stdin().lock()),
+            Input::File(p) => Box::new(std::fs::File::open(p)?),
+        })
+    }
+
     /// The name as it is: the path's bytes, or `(standard input)`.
     pub(crate) fn raw_name(&self) -> &[u8] {
         match self {

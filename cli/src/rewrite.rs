@@ -1,14 +1,13 @@
 //! `rootrel rewrite`: each input rewritten, to standard output or in place, streaming.
 
 use std::collections::BTreeSet;
-use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::Path;
 
 use rootrel::{Base, IoSink, Replacer, Rewriter};
 
 use crate::inputs::{self, Input};
-use crate::{error, inplace, progress, show, Outcome, RewriteArgs};
+use crate::{error, inplace, progress, show, Outcome, OutputError, RewriteArgs};
 
 /// Files up to this size are rewritten in parallel batches of [`BATCH`] (their output
 /// held until their turn when it goes to standard output); larger ones, and standard
@@ -88,12 +87,13 @@ pub(crate) fn run(a: RewriteArgs) -> Outcome {
             if small > 0 {
                 inputs::parallel(&rest[..small], cores, |input| {
                     let mut text = Vec::new();
-                    let done = stream(open(input)?, &mut text, &rep, a.max_buffer)?;
+                    let done = stream(input.open()?, &mut text, &rep, a.max_buffer)?;
                     Ok((text, done))
                 })
             } else {
                 // One large input, or standard input, its output streamed.
-                vec![open(&rest[0])
+                vec![rest[0]
+                    .open()
                     .and_then(|r| stream(r, &mut stdout, &rep, a.max_buffer))
                     .map(|d| (Vec::new(), d))]
             }
@@ -101,9 +101,7 @@ pub(crate) fn run(a: RewriteArgs) -> Outcome {
         let n = results.len();
         for (input, result) in rest[..n].iter().zip(results) {
             let result = result.and_then(|(text, d)| {
-                stdout
-                    .write_all(&text)
-                    .map_err(|e| io::Error::new(e.kind(), StdoutError(e)))?;
+                stdout.write_all(&text).map_err(OutputError::wrap)?;
                 Ok(d)
             });
             match result {
@@ -113,7 +111,7 @@ pub(crate) fn run(a: RewriteArgs) -> Outcome {
                     total.bytes += d.bytes;
                     total.matches += d.matches;
                 }
-                Err(e) if is_stdout_error(&e) => {
+                Err(e) if OutputError::is(&e) => {
                     crate::stdout_failed(&e, &mut out);
                     return out;
                 }
@@ -142,30 +140,6 @@ pub(crate) fn run(a: RewriteArgs) -> Outcome {
     out
 }
 
-fn open(input: &Input) -> io::Result<Box<dyn Read>> {
-    Ok(match input {
-        Input::Stdin => Box::new(io::stdin().lock()),
-        Input::File(p) => Box::new(File::open(p)?),
-    })
-}
-
-/// A write error of standard output is told apart from a read error of an input:
-/// the former ends the run.
-#[derive(Debug)]
-struct StdoutError(io::Error);
-
-impl std::fmt::Display for StdoutError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl std::error::Error for StdoutError {}
-
-fn is_stdout_error(e: &io::Error) -> bool {
-    e.get_ref().is_some_and(|inner| inner.is::<StdoutError>())
-}
-
 /// Streams `r` through a rewriter into `w` in 64 KiB chunks.
 fn stream<W: Write>(mut r: impl Read, w: &mut W, rep: &Rep, max_buffer: usize) -> io::Result<Done> {
     match rep {
@@ -181,7 +155,6 @@ fn stream_with<W: Write, R: Replacer>(
     max_buffer: usize,
 ) -> io::Result<Done> {
     let mut rw = Rewriter::new(rep, IoSink::unbuffered(w)).with_max_buffer(max_buffer);
-    let to_stdout = |e: io::Error| io::Error::new(e.kind(), StdoutError(e));
     rw.read_from(r).map_err(|e| {
         match e.get_ref().and_then(|i| i.downcast_ref::<rootrel::Error>()) {
             Some(&limit) => crate::buffer_limit(limit),
@@ -189,7 +162,7 @@ fn stream_with<W: Write, R: Replacer>(
         }
     })?;
     let (sink, stats) = rw.finish().map_err(crate::buffer_limit)?;
-    sink.into_result().map_err(to_stdout)?;
+    sink.into_result().map_err(OutputError::wrap)?;
     Ok(Done {
         bytes: stats.bytes,
         matches: stats.matches,
@@ -201,7 +174,7 @@ fn stream_with<W: Write, R: Replacer>(
 fn prepare(path: &Path, rep: &Rep, max_buffer: usize) -> io::Result<(inplace::Prepared, Done)> {
     inplace::prepare(path, |input, w| {
         stream(input, w, rep, max_buffer).map_err(|e| match e.get_ref() {
-            Some(inner) if inner.is::<StdoutError>() => {
+            Some(inner) if inner.is::<OutputError>() => {
                 io::Error::new(e.kind(), format!("writing the temporary file: {inner}"))
             }
             _ => e,
