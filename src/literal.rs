@@ -35,6 +35,19 @@ pub(crate) struct Block {
 }
 
 impl Block {
+    /// A block with no pair: the search ended at `end`, and `h[quiet..end]` holds no
+    /// angle.
+    fn empty(end: usize, quiet: usize) -> Block {
+        Block {
+            base: end,
+            mask: 0,
+            end,
+            quiet,
+            lt: 0,
+            gt: 0,
+        }
+    }
+
     /// What [`Search::last_run`] would find in `h[from..to]`, from the masks, for a
     /// span within `[base, end)`.
     #[inline(always)]
@@ -47,11 +60,25 @@ impl Block {
     }
 }
 
-/// The bits `[from, to)` of a 64-bit mask, `from <= to <= 64`.
+/// The bits `[from, to)` of a 64-bit mask, `to <= 64`.
 #[inline(always)]
 fn span(from: usize, to: usize) -> u64 {
-    let below_to = if to >= 64 { u64::MAX } else { (1 << to) - 1 };
-    below_to & (u64::MAX << from.min(63)) & if from >= 64 { 0 } else { u64::MAX }
+    if from >= to {
+        return 0;
+    }
+    (u64::MAX >> (64 - to)) & (u64::MAX << from)
+}
+
+/// The `<` and `>` bits of `h[from..to]`, byte by byte (bit `i` is offset
+/// `from + i`), for spans shorter than 64 bytes.
+fn angle_bits(h: &[u8], from: usize, to: usize) -> (u64, u64) {
+    (from..to).fold((0, 0), |(lt, gt), j| {
+        let bit = 1 << (j - from);
+        (
+            lt | (bit * u64::from(h[j] == b'<')),
+            gt | (bit * u64::from(h[j] == b'>')),
+        )
+    })
 }
 
 /// The [`Run`] of a span from its `>` and `<` bits (bit `i` is offset `base + i`).
@@ -186,15 +213,7 @@ impl<V: Vector> Search for Searcher<V> {
     fn find_block(self, h: &[u8], from: usize, to: usize) -> Block {
         assert!(to <= h.len());
         if from >= to {
-            let end = from;
-            return Block {
-                base: end,
-                mask: 0,
-                end,
-                quiet: end,
-                lt: 0,
-                gt: 0,
-            };
+            return Block::empty(from, from);
         }
         // SAFETY: `self` proves `V` runs; the bounds were checked.
         unsafe { search::<V>(h, from, to) }
@@ -239,15 +258,15 @@ unsafe fn search<V: Vector>(h: &[u8], from: usize, to: usize) -> Block {
     if h.len() < V::BYTES + 3 {
         let to = to.max(i);
         let mask = (i..to).fold(0, |m, j| m | u64::from(is_pair(h, j)) << (j - i));
-        let angles = (from..to).rev().find(|&j| matches!(h[j], b'<' | b'>'));
-        let quiet = angles.map_or(from, |j| j + 1);
-        let (lt, gt) = (i..to).fold((0, 0), |(l, g), j| {
-            let bit = 1 << (j - i);
-            (
-                l | (bit * u64::from(h[j] == b'<')),
-                g | (bit * u64::from(h[j] == b'>')),
-            )
-        });
+        // The angles from `from`: a pair's bits start at `i`, one later when `from` is 0.
+        let (lt, gt) = angle_bits(h, from, to);
+        let angles = lt | gt;
+        let quiet = if angles == 0 {
+            from
+        } else {
+            from + 64 - angles.leading_zeros() as usize
+        };
+        let (lt, gt) = (lt >> (i - from), gt >> (i - from));
         return Block {
             base: i,
             mask,
@@ -277,13 +296,10 @@ unsafe fn search<V: Vector>(h: &[u8], from: usize, to: usize) -> Block {
         );
         let end = (at + V::BYTES).min(to);
         if m.any() {
-            let mut mask = m.bits() >> (i - at);
-            if end - i < 64 {
-                mask &= (1 << (end - i)) - 1;
-            }
+            let keep = span(0, end - i);
+            let mask = (m.bits() >> (i - at)) & keep;
             if mask != 0 {
                 let quiet = quiet.min(end);
-                let keep = span(0, end - i);
                 let (lt, gt) = (
                     (lts.bits() >> (i - at)) & keep,
                     (gts.bits() >> (i - at)) & keep,
@@ -301,15 +317,7 @@ unsafe fn search<V: Vector>(h: &[u8], from: usize, to: usize) -> Block {
         i = end;
     }
     let end = i.max(from);
-    let quiet = quiet.min(end);
-    Block {
-        base: end,
-        mask: 0,
-        end,
-        quiet,
-        lt: 0,
-        gt: 0,
-    }
+    Block::empty(end, quiet.min(end))
 }
 
 /// What [`Search::last_run`] finds in a span: its last `>`, and the first `<` after it
@@ -321,8 +329,8 @@ pub(crate) struct Run {
 }
 
 /// The look-back, written once: rounds of `V::BYTES` from `to` back to the last `>`,
-/// keeping the lowest `<` seen above it. Inputs shorter than a round are read byte by
-/// byte; otherwise a round that would start before `h` starts at 0 instead, its bits
+/// keeping the lowest `<` seen above it. Inputs shorter than a round get their bits
+/// byte by byte; otherwise a round that would start before `h` starts at 0 instead, its bits
 /// outside the span dropped.
 ///
 /// # Safety
@@ -331,17 +339,11 @@ pub(crate) struct Run {
 #[inline(always)]
 #[allow(unsafe_code)]
 unsafe fn last_run<V: Vector>(h: &[u8], from: usize, mut to: usize) -> Run {
-    let mut run = Run::default();
     if h.len() < V::BYTES {
-        for j in (from..to).rev() {
-            match h[j] {
-                b'>' => return Run { gt: Some(j), ..run },
-                b'<' => run.lt = Some(j),
-                _ => {}
-            }
-        }
-        return run;
+        let (lt, gt) = angle_bits(h, from, to);
+        return run_in(gt, lt, from);
     }
+    let mut run = Run::default();
     let (gt, lt) = (V::splat(b'>'), V::splat(b'<'));
     let p = h.as_ptr();
     while to > from {
