@@ -43,10 +43,10 @@ struct Candidate {
 /// `eq`; those missing count as the end of the input.
 #[inline(always)]
 fn candidate(h: &[u8], eq: usize) -> Option<Candidate> {
-    let ends_with = |lit: &[u8]| eq >= lit.len() && h[eq - lit.len()..eq] == *lit;
-    let attr = if ends_with(b"href") {
+    let before = &h[..eq];
+    let attr = if before.ends_with(b"href") {
         eq - 4
-    } else if ends_with(b"src") {
+    } else if before.ends_with(b"src") {
         eq - 3
     } else {
         return None;
@@ -66,12 +66,11 @@ fn candidate(h: &[u8], eq: usize) -> Option<Candidate> {
 
 /// The length of the longest end of `h` that begins `href` or `src` (0 to 4).
 fn literal_prefix(h: &[u8]) -> usize {
-    let ends = |lit: &[u8]| h.len() >= lit.len() && h[h.len() - lit.len()..] == *lit;
     match h.last() {
-        Some(b'f') if ends(b"href") => 4,
-        Some(b'e') if ends(b"hre") => 3,
-        Some(b'c') if ends(b"src") => 3,
-        Some(b'r') if ends(b"hr") || ends(b"sr") => 2,
+        Some(b'f') if h.ends_with(b"href") => 4,
+        Some(b'e') if h.ends_with(b"hre") => 3,
+        Some(b'c') if h.ends_with(b"src") => 3,
+        Some(b'r') if h.ends_with(b"hr") || h.ends_with(b"sr") => 2,
         Some(b'h' | b's') => 1,
         _ => 0,
     }
