@@ -60,11 +60,9 @@ final class Links
         $set = ($flags & PREG_SET_ORDER) !== 0;
         $offsets = ($flags & PREG_OFFSET_CAPTURE) !== 0;
         $out = $set ? [] : [[], [], [], [], []];
-        foreach (self::impl()->spans($html) as [$tag, $attr, $quote, $path]) {
-            $bounds = [$tag, $path + 2, $tag, $attr, $attr, $quote, $quote, $path, $path, $path + 2];
+        foreach (self::impl()->spans($html) as $span) {
             $groups = [];
-            for ($g = 0; $g < 5; $g++) {
-                [$s, $e] = [$bounds[2 * $g], $bounds[2 * $g + 1]];
+            foreach (Template::groups($span) as [$s, $e]) {
                 $text = substr($html, $s, $e - $s);
                 $groups[] = $offsets ? [$text, $s] : $text;
             }

@@ -105,7 +105,8 @@ final class PhpBackend implements Backend
         $ins = Template::insertion($pieces);
         $parts = [];
         $done = 0;
-        foreach ($spans as [$tag, $attr, $quote, $path]) {
+        foreach ($spans as $span) {
+            [$tag, , , $path] = $span;
             if ($ins !== null) {
                 $parts[] = substr($h, $done, $path - $done);
                 $parts[] = $ins;
@@ -113,7 +114,7 @@ final class PhpBackend implements Backend
                 continue;
             }
             $parts[] = substr($h, $done, $tag - $done);
-            $bounds = [[$tag, $path + 2], [$tag, $attr], [$attr, $quote], [$quote, $path], [$path, $path + 2]];
+            $bounds = Template::groups($span);
             foreach ($pieces as $p) {
                 if (is_string($p)) {
                     $parts[] = $p;

@@ -80,6 +80,19 @@ final class Template
         return [$g, $w];
     }
 
+    /**
+     * The [start, end] offsets of groups 0 to 4 of a match given as the starts of
+     * groups 1 to 4 (a Backend::spans entry).
+     *
+     * @param array{int, int, int, int} $span
+     * @return list<array{int, int}>
+     */
+    public static function groups(array $span): array
+    {
+        [$tag, $attr, $quote, $path] = $span;
+        return [[$tag, $path + 2], [$tag, $attr], [$attr, $quote], [$quote, $path], [$path, $path + 2]];
+    }
+
     /** If the template is `$1$2$3` + bytes + `$4`, the bytes; else null. */
     public static function insertion(array $pieces): ?string
     {
