@@ -385,6 +385,24 @@ impl<R: Replacer, S: Sink> Rewriter<R, S> {
     pub fn sink(&self) -> &S {
         &self.sink
     }
+
+    /// The sink, mutably: to take the output written so far between chunks, for
+    /// instance. The rewriter only ever appends to it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut rw = rootrel::Rewriter::new("$1$2$3https://h$4", Vec::new());
+    /// rw.write(b"<a href=/x> <b")?;
+    /// let first = std::mem::take(rw.sink_mut());
+    /// assert_eq!(first, b"<a href=https://h/x> <b");
+    /// rw.write(b" src=/y>")?;
+    /// assert_eq!(rw.end()?, b" src=https://h/y>");
+    /// # Ok::<(), rootrel::Error>(())
+    /// ```
+    pub fn sink_mut(&mut self) -> &mut S {
+        &mut self.sink
+    }
 }
 
 /// The rewriter's part of a [`Step`]: a match's gap and replacement, or the decided
