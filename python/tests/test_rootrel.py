@@ -3,6 +3,7 @@ leftmost-first backtracking semantics: on the seed page (and PHP's own output fo
 the corpus and generated inputs; streaming against one-shot; bad arguments."""
 
 import io
+import mmap
 import os
 import random
 import re
@@ -178,7 +179,9 @@ def test_match_object():
 def test_bytes_like_inputs():
     data = b"<a href=/x> <b src=/y>"
     want = spans(PATTERN.finditer(data))
-    for obj in (bytearray(data), memoryview(data), memoryview(b"--" + data)[2:]):
+    region = mmap.mmap(-1, len(data))
+    region.write(data)
+    for obj in (bytearray(data), memoryview(data), memoryview(b"--" + data)[2:], region):
         assert spans(rootrel.finditer(obj)) == want
         assert rootrel.count(obj) == 2
         assert rootrel.absolutize(obj, "http://h") == re_absolutize(data, "http://h")
