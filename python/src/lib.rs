@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
+use std::mem::MaybeUninit;
 use std::ptr;
 use std::sync::Arc;
 
@@ -74,8 +75,13 @@ impl Data {
 
 /// A new `bytes` object of `len` bytes, filled by `fill` with the GIL released: only
 /// the allocation runs under the GIL, so threads that rewrite at once do not queue
-/// behind each other's copies.
-fn new_bytes_with(py: Python<'_>, len: usize, fill: impl FnOnce(&mut [u8]) + Send) -> Py<PyBytes> {
+/// behind each other's copies. `fill` returns how many bytes it wrote from the start;
+/// anything but `len` panics before the object is handed out.
+fn new_bytes_with(
+    py: Python<'_>,
+    len: usize,
+    fill: impl FnOnce(&mut [MaybeUninit<u8>]) -> usize + Send,
+) -> Py<PyBytes> {
     let size = ffi::Py_ssize_t::try_from(len).expect("a slice is at most isize::MAX bytes");
     // SAFETY: with a null source CPython allocates an uninitialised object of `size`
     // bytes; a null result (out of memory) panics in `from_owned_ptr`, as an
@@ -84,30 +90,34 @@ fn new_bytes_with(py: Python<'_>, len: usize, fill: impl FnOnce(&mut [u8]) + Sen
         unsafe { Bound::from_owned_ptr(py, ffi::PyBytes_FromStringAndSize(ptr::null(), size)) };
     // SAFETY: `obj` is a new `bytes` object of `len` bytes that no other code has seen
     // yet, so filling it, with or without the GIL, cannot race with a reader; `obj`
-    // keeps it alive while `out` is used. Its bytes are uninitialised: `fill` only
-    // writes them (a `Fill` sink, or `copy_from_slice`), never reads.
+    // keeps it alive while `out` is used. The bytes are uninitialised, hence
+    // `MaybeUninit`.
     let out = unsafe {
-        std::slice::from_raw_parts_mut(ffi::PyBytes_AsString(obj.as_ptr()).cast::<u8>(), len)
+        std::slice::from_raw_parts_mut(
+            ffi::PyBytes_AsString(obj.as_ptr()).cast::<MaybeUninit<u8>>(),
+            len,
+        )
     };
-    py.detach(|| fill(out));
+    let written = py.detach(|| fill(out));
+    assert_eq!(written, len, "every byte of a new bytes object is written");
     // SAFETY: `PyBytes_FromStringAndSize` returns a `bytes` object.
     unsafe { obj.cast_into_unchecked::<PyBytes>() }.unbind()
 }
 
 /// A new `bytes` object holding a copy of `v`, copied with the GIL released.
 fn new_bytes(py: Python<'_>, v: &[u8]) -> Py<PyBytes> {
-    new_bytes_with(py, v.len(), |out| out.copy_from_slice(v))
+    new_bytes_with(py, v.len(), |out| out.write_copy_of_slice(v).len())
 }
 
-/// A sink that fills a slice of exactly the output's length.
+/// A sink that fills a slice from its start.
 struct Fill<'a> {
-    out: &'a mut [u8],
+    out: &'a mut [MaybeUninit<u8>],
     at: usize,
 }
 
 impl rootrel::Sink for Fill<'_> {
     fn write(&mut self, bytes: &[u8]) {
-        self.out[self.at..self.at + bytes.len()].copy_from_slice(bytes);
+        self.out[self.at..self.at + bytes.len()].write_copy_of_slice(bytes);
         self.at += bytes.len();
     }
 }
@@ -349,7 +359,7 @@ fn absolutize(py: Python<'_>, data: &Bound<'_, PyAny>, base: &str) -> PyResult<P
     Ok(new_bytes_with(py, len, |out| {
         let mut fill = Fill { out, at: 0 };
         rootrel::replace_all_to(h, &base, &mut fill);
-        assert_eq!(fill.at, len, "absolutize: the output is as long as counted");
+        fill.at
     }))
 }
 
@@ -454,19 +464,12 @@ fn feed(py: Python<'_>, rw: &mut Inner, chunk: &[u8]) -> PyResult<Py<PyBytes>> {
 }
 
 impl Rewriter {
-    fn make(
-        py: Python<'_>,
-        base: Option<&str>,
-        template: Option<&Bound<'_, PyAny>>,
-        max_buffer: Option<usize>,
-    ) -> PyResult<Rewriter> {
-        let rep = Replacement::new(py, base, template)?;
-        let rw = rootrel::Rewriter::new(rep, Vec::new())
-            .with_max_buffer(max_buffer.unwrap_or(rootrel::DEFAULT_MAX_BUFFER));
-        Ok(Rewriter {
-            inner: Some(rw),
-            matches: 0,
-        })
+    fn write_bytes(&mut self, py: Python<'_>, chunk: &[u8]) -> PyResult<Py<PyBytes>> {
+        let result = feed(py, self.live()?, chunk);
+        if result.is_err() {
+            self.inner = None;
+        }
+        result
     }
 
     fn live(&mut self) -> PyResult<&mut Inner> {
@@ -486,7 +489,13 @@ impl Rewriter {
         template: Option<&Bound<'_, PyAny>>,
         max_buffer: Option<usize>,
     ) -> PyResult<Rewriter> {
-        Rewriter::make(py, base, template, max_buffer)
+        let rep = Replacement::new(py, base, template)?;
+        let rw = rootrel::Rewriter::new(rep, Vec::new())
+            .with_max_buffer(max_buffer.unwrap_or(rootrel::DEFAULT_MAX_BUFFER));
+        Ok(Rewriter {
+            inner: Some(rw),
+            matches: 0,
+        })
     }
 
     /// Feeds the next chunk; returns the rewritten bytes now decided (maybe empty).
@@ -522,7 +531,7 @@ impl Rewriter {
 /// ``write(b)`` method. Memory stays bounded by `chunk_size` plus what the Rewriter
 /// holds back.
 #[pyfunction]
-#[pyo3(signature = (src, dst, *, base = None, template = None, chunk_size = 1 << 16, max_buffer = None))]
+#[pyo3(signature = (src, dst, *, base = None, template = None, chunk_size = 65536, max_buffer = None))]
 #[allow(clippy::too_many_arguments)]
 fn rewrite(
     py: Python<'_>,
@@ -536,7 +545,7 @@ fn rewrite(
     if chunk_size == 0 {
         return Err(PyValueError::new_err("chunk_size must be at least 1"));
     }
-    let mut rw = Rewriter::make(py, base, template, max_buffer)?;
+    let mut rw = Rewriter::py_new(py, base, template, max_buffer)?;
     loop {
         let chunk = src.call_method1("read", (chunk_size,))?;
         if chunk.is_none() {
@@ -559,16 +568,6 @@ fn rewrite(
         dst.call_method1("write", (out,))?;
     }
     Ok(rw.matches)
-}
-
-impl Rewriter {
-    fn write_bytes(&mut self, py: Python<'_>, chunk: &[u8]) -> PyResult<Py<PyBytes>> {
-        let result = feed(py, self.live()?, chunk);
-        if result.is_err() {
-            self.inner = None;
-        }
-        result
-    }
 }
 
 /// Find and rewrite root-relative ``href=`` and ``src=`` links exactly as Python's

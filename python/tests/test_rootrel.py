@@ -310,6 +310,11 @@ def test_stubs_name_every_public_name():
     assert public - {"rootrel"} <= declared, public - declared
     for name in public - {"rootrel", "PATTERN"}:
         assert getattr(rootrel, name).__doc__, name
+    import inspect
+
+    for f in (rootrel.finditer, rootrel.count, rootrel.absolutize, rootrel.sub, rootrel.rewrite,
+              rootrel.Rewriter, rootrel.Rewriter.write, rootrel.Match.span):
+        assert "Ellipsis" not in str(inspect.signature(f)), f
 
 
 def test_stub_examples_run():
