@@ -46,15 +46,20 @@ UNQUOTED_END = re.compile(rb"[\s>]")
 
 
 def origin(url):
-    """`scheme://host[:port]` of a URL, lowercased; None if it has no such parts."""
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    """`scheme://host[:port]` of a URL, lowercased, the host in ASCII (IDNA); None if it
+    has no such parts or rootrel would refuse it as a base."""
+    try:
+        parts = urlsplit(url)
+        scheme, host, port = parts.scheme.lower(), parts.hostname, parts.port
+        if scheme not in ("http", "https") or not host:
+            return None
+        host = host if host.isascii() else host.encode("idna").decode("ascii")
+        host = f"[{host}]" if ":" in host else host
+        base = f"{scheme}://{host}" + (f":{port}" if port is not None else "")
+        rootrel.absolutize(b"", base)  # checks the base
+        return base
+    except ValueError:  # a bad port or host, including IDNA's UnicodeError
         return None
-    host = parts.hostname
-    if ":" in host:
-        host = f"[{host}]"
-    port = f":{parts.port}" if parts.port is not None else ""
-    return f"{parts.scheme.lower()}://{host}{port}"
 
 
 def page_links(base, body):

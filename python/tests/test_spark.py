@@ -141,6 +141,9 @@ def test_origin_and_links():
     assert spark_links.origin("http://user:pw@h.example/") == "http://h.example"
     assert spark_links.origin("ftp://h/") is None
     assert spark_links.origin("not a url") is None
+    assert spark_links.origin("http://h.example:99999/") is None
+    assert spark_links.origin('http://a"b.example/') is None
+    assert spark_links.origin("http://Bücher.example/x") == "http://xn--bcher-kva.example"
     body = b'<a href="/a b">x</a><img src=/c.png alt=x><link href=\'/d\'><a href="/' + b"e" * 3000
     assert spark_links.page_links("http://h", body) == [
         (9, "http://h/a b"), (29, "http://h/c.png"), (54, "http://h/d"),
