@@ -256,22 +256,29 @@ impl core::str::FromStr for Base {
     }
 }
 
-/// `$1$2$3{base}$4`: the match with the base inserted before group 4.
-impl Replacer for &Base {
-    #[inline]
-    fn replace_append<S: Sink + ?Sized>(&mut self, caps: &Captures<'_>, dst: &mut S) {
-        let whole = caps.as_bytes();
-        let split = whole.len() - 2;
-        dst.write(&whole[..split]);
-        dst.write(self.url.as_bytes());
-        dst.write(&whole[split..]);
-    }
+/// `$1$2$3{base}$4`: the match with the base inserted before group 4, for a `Base`
+/// borrowed or owned (a [`Rewriter`](crate::Rewriter) that keeps its base).
+macro_rules! base_replacers {
+    ($($ty:ty),*) => {$(
+        impl Replacer for $ty {
+            #[inline]
+            fn replace_append<S: Sink + ?Sized>(&mut self, caps: &Captures<'_>, dst: &mut S) {
+                let whole = caps.as_bytes();
+                let split = whole.len() - 2;
+                dst.write(&whole[..split]);
+                dst.write(self.url.as_bytes());
+                dst.write(&whole[split..]);
+            }
 
-    #[inline]
-    fn insertion(&mut self) -> Option<&[u8]> {
-        Some(self.url.as_bytes())
-    }
+            #[inline]
+            fn insertion(&mut self) -> Option<&[u8]> {
+                Some(self.url.as_bytes())
+            }
+        }
+    )*};
 }
+
+base_replacers!(&Base, Base);
 
 /// Makes root-relative links absolute: the feed readers'
 /// `preg_replace($re, '$1$2$3' . $base . '$4', $html)`, without its failures.

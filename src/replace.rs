@@ -168,13 +168,17 @@ impl<'h> Captures<'h> {
 ///
 /// Implemented for:
 ///
-/// - `&str`, `&[u8]`, `&[u8; N]`, `&String` and `&Vec<u8>`: templates with exactly PHP's
-///   `preg_replace` rules: `$n`, `${n}` and `\n` for n = 0 to 99 (groups that do not
-///   exist give the empty string), `\\` and `\$` escapes, everything else literal;
+/// - `&str`, `&[u8]`, `&[u8; N]`, `&String` and `&Vec<u8>`, and owned `String` and
+///   `Vec<u8>`: templates with exactly PHP's `preg_replace` rules: `$n`, `${n}` and `\n`
+///   for n = 0 to 99 (groups that do not exist give the empty string), `\\` and `\$`
+///   escapes, everything else literal;
 /// - closures `FnMut(&Match) -> T` where `T: AsRef<[u8]>`: the bytes returned replace
 ///   the match (offsets as in [`Captures::as_match`]);
 /// - [`NoExpand`]: literal bytes, no expansion;
-/// - [`&Base`](crate::Base): the feed readers' `$1$2$3{base}$4`.
+/// - [`Base`](crate::Base) and `&Base`: the feed readers' `$1$2$3{base}$4`.
+///
+/// The owned forms let a [`Rewriter`](crate::Rewriter) keep its replacer, with no
+/// lifetime to carry.
 ///
 /// # Examples
 ///
@@ -185,6 +189,17 @@ impl<'h> Captures<'h> {
 ///
 /// let out = rootrel::replace_all(html, |m: &rootrel::Match| format!("[{}]", m.start()));
 /// assert_eq!(&out[..], br#"[0]kg">pkg</a>"#);
+///
+/// // A rewriter that owns its base (or its template, as a `String` or `Vec<u8>`).
+/// struct Feed {
+///     rw: rootrel::Rewriter<rootrel::Base, Vec<u8>>,
+/// }
+/// let base = rootrel::Base::parse("https://go.dev").unwrap();
+/// let mut feed = Feed { rw: rootrel::Rewriter::new(base, Vec::new()) };
+/// feed.rw.write(html).unwrap();
+/// assert_eq!(feed.rw.end().unwrap(), br#"<a href="https://go.dev/pkg">pkg</a>"#);
+/// let owned = rootrel::replace_all(html, b"$1$2$3https://go.dev$4".to_vec());
+/// assert_eq!(owned, rootrel::replace_all(html, "$1$2$3https://go.dev$4"));
 /// ```
 pub trait Replacer {
     /// Writes the replacement for one match to `dst`.
@@ -231,12 +246,12 @@ macro_rules! template_replacers {
         impl$(<$($generics)*>)? Replacer for $ty {
             #[inline]
             fn replace_append<S: Sink + ?Sized>(&mut self, caps: &Captures<'_>, dst: &mut S) {
-                expand_template(AsRef::<[u8]>::as_ref(*self), caps, dst);
+                expand_template(AsRef::<[u8]>::as_ref(self), caps, dst);
             }
 
             #[inline]
             fn insertion(&mut self) -> Option<&[u8]> {
-                template::insertion(AsRef::<[u8]>::as_ref(*self))
+                template::insertion(AsRef::<[u8]>::as_ref(self))
             }
         }
     )*};
@@ -248,6 +263,8 @@ template_replacers! {
     impl for &str;
     impl for &alloc::string::String;
     impl for &Vec<u8>;
+    impl for alloc::string::String;
+    impl for Vec<u8>;
 }
 
 impl<F, T> Replacer for F
