@@ -150,13 +150,17 @@ impl Match {
         }
     }
 
+    /// The bytes at a span of the searched data.
+    fn text<'py>(&self, py: Python<'py>, (s, e): (usize, usize)) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.data.as_bytes(py)[s..e])
+    }
+
     fn bytes_of<'py>(
         &self,
         py: Python<'py>,
         group: &Bound<'_, PyAny>,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let (s, e) = self.span_of(group)?;
-        Ok(PyBytes::new(py, &self.data.as_bytes(py)[s..e]))
+        Ok(self.text(py, self.span_of(group)?))
     }
 }
 
@@ -194,11 +198,7 @@ impl Match {
         groups: &Bound<'py, PyTuple>,
     ) -> PyResult<Bound<'py, PyAny>> {
         match groups.len() {
-            0 => Ok(PyBytes::new(
-                py,
-                &self.data.as_bytes(py)[self.spans[0].0..self.spans[0].1],
-            )
-            .into_any()),
+            0 => Ok(self.text(py, self.spans[0]).into_any()),
             1 => Ok(self.bytes_of(py, &groups.get_item(0)?)?.into_any()),
             _ => {
                 let items = groups
@@ -219,13 +219,7 @@ impl Match {
         default: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyTuple>> {
         let _ = default;
-        let h = self.data.as_bytes(py);
-        PyTuple::new(
-            py,
-            self.spans[1..]
-                .iter()
-                .map(|&(s, e)| PyBytes::new(py, &h[s..e])),
-        )
+        PyTuple::new(py, self.spans[1..].iter().map(|&g| self.text(py, g)))
     }
 
     /// `m[g]` is `m.group(g)`.
@@ -245,7 +239,7 @@ impl Match {
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let (s, e) = self.spans[0];
-        let text = PyBytes::new(py, &self.data.as_bytes(py)[s..e]).repr()?;
+        let text = self.text(py, (s, e)).repr()?;
         Ok(format!(
             "<rootrel.Match object; span=({s}, {e}), match={text}>"
         ))
@@ -383,10 +377,7 @@ fn sub(
 /// What a Rewriter puts in place of a match.
 enum Replacement {
     Base(rootrel::Base),
-    Template {
-        template: Vec<u8>,
-        insertion: Option<Vec<u8>>,
-    },
+    Template(Vec<u8>),
 }
 
 impl rootrel::Replacer for Replacement {
@@ -396,15 +387,15 @@ impl rootrel::Replacer for Replacement {
         dst: &mut S,
     ) {
         match self {
-            Replacement::Base(b) => (&*b).replace_append(caps, dst),
-            Replacement::Template { template, .. } => (&template[..]).replace_append(caps, dst),
+            Replacement::Base(b) => b.replace_append(caps, dst),
+            Replacement::Template(t) => t.replace_append(caps, dst),
         }
     }
 
     fn insertion(&mut self) -> Option<&[u8]> {
         match self {
-            Replacement::Base(b) => Some(b.as_str().as_bytes()),
-            Replacement::Template { insertion, .. } => insertion.as_deref(),
+            Replacement::Base(b) => b.insertion(),
+            Replacement::Template(t) => t.insertion(),
         }
     }
 }
@@ -415,17 +406,11 @@ impl Replacement {
         base: Option<&str>,
         template: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Replacement> {
-        use rootrel::Replacer;
         match (base, template) {
             (Some(base), None) => Ok(Replacement::Base(parse_base(base)?)),
-            (None, Some(t)) => {
-                let template = Data::new(t, "template")?.as_bytes(py).to_vec();
-                let insertion = (&template[..]).insertion().map(<[u8]>::to_vec);
-                Ok(Replacement::Template {
-                    template,
-                    insertion,
-                })
-            }
+            (None, Some(t)) => Ok(Replacement::Template(
+                Data::new(t, "template")?.as_bytes(py).to_vec(),
+            )),
             _ => Err(PyTypeError::new_err(
                 "exactly one of base= and template= is required",
             )),
@@ -449,33 +434,25 @@ struct Rewriter {
     matches: u64,
 }
 
-fn feed(py: Python<'_>, rw: &mut Inner, chunk: &[u8]) -> PyResult<Py<PyBytes>> {
-    let result = py.detach(|| rw.write(chunk));
-    let out = new_bytes(py, rw.sink_mut());
-    rw.sink_mut().clear();
-    match result {
-        Ok(()) => Ok(out),
-        Err(e) => {
-            let err = BufferLimitError::new_err(e.to_string());
-            err.value(py).setattr("output", out)?;
-            Err(err)
-        }
-    }
+fn ended() -> PyErr {
+    PyValueError::new_err("the Rewriter has ended")
 }
 
 impl Rewriter {
+    /// Feeds a chunk; returns the output now decided. After an error the Rewriter
+    /// has ended.
     fn write_bytes(&mut self, py: Python<'_>, chunk: &[u8]) -> PyResult<Py<PyBytes>> {
-        let result = feed(py, self.live()?, chunk);
-        if result.is_err() {
+        let rw = self.inner.as_mut().ok_or_else(ended)?;
+        let result = py.detach(|| rw.write(chunk));
+        let out = new_bytes(py, rw.sink_mut());
+        rw.sink_mut().clear();
+        if let Err(e) = result {
             self.inner = None;
+            let err = BufferLimitError::new_err(e.to_string());
+            err.value(py).setattr("output", out)?;
+            return Err(err);
         }
-        result
-    }
-
-    fn live(&mut self) -> PyResult<&mut Inner> {
-        self.inner
-            .as_mut()
-            .ok_or_else(|| PyValueError::new_err("the Rewriter has ended"))
+        Ok(out)
     }
 }
 
@@ -506,8 +483,7 @@ impl Rewriter {
 
     /// Ends the input; returns the rest of the output. The Rewriter cannot be used after.
     fn end(&mut self, py: Python<'_>) -> PyResult<Py<PyBytes>> {
-        self.live()?;
-        let rw = self.inner.take().expect("checked by live()");
+        let rw = self.inner.take().ok_or_else(ended)?;
         let (out, stats) = py
             .detach(|| rw.finish())
             .map_err(|e| BufferLimitError::new_err(e.to_string()))?;
@@ -555,19 +531,18 @@ fn rewrite(
         }
         let data = Data::new(&chunk, "src.read()")?;
         let h = data.as_bytes(py);
-        if h.is_empty() {
-            break;
-        }
-        let out = rw.write_bytes(py, h)?;
+        let out = if h.is_empty() {
+            rw.end(py)?
+        } else {
+            rw.write_bytes(py, h)?
+        };
         if !out.as_bytes(py).is_empty() {
             dst.call_method1("write", (out,))?;
         }
+        if h.is_empty() {
+            return Ok(rw.matches);
+        }
     }
-    let out = rw.end(py)?;
-    if !out.as_bytes(py).is_empty() {
-        dst.call_method1("write", (out,))?;
-    }
-    Ok(rw.matches)
 }
 
 /// Find and rewrite root-relative ``href=`` and ``src=`` links exactly as Python's
