@@ -4,6 +4,7 @@
 //! 0), never lets a panic cross the boundary (it becomes `ROOTREL_PANIC`), and
 //! allocates only what the `_alloc` functions hand back for `rootrel_free`.
 
+use std::borrow::Cow;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
@@ -50,21 +51,6 @@ unsafe fn bytes<'a>(p: *const u8, len: usize) -> Option<&'a [u8]> {
     }
     // SAFETY: the caller's contract.
     Some(unsafe { std::slice::from_raw_parts(p, len) })
-}
-
-/// The haystack and the template, as [`bytes`] gives each.
-///
-/// # Safety
-///
-/// As for [`bytes`], for both.
-unsafe fn pair<'a>(
-    h: *const u8,
-    len: usize,
-    t: *const u8,
-    t_len: usize,
-) -> Option<(&'a [u8], &'a [u8])> {
-    // SAFETY: the caller's contract.
-    unsafe { Some((bytes(h, len)?, bytes(t, t_len)?)) }
 }
 
 /// Fills `*err` (when not null) with `code`, `position` and `message`.
@@ -156,6 +142,57 @@ unsafe fn give_alloc(v: Vec<u8>, out: *mut *mut u8, out_len: *mut usize) -> i32 
     ROOTREL_OK
 }
 
+/// Where a rewrite's output goes: the caller's buffer, or an allocation for
+/// `rootrel_free`.
+enum Out {
+    Buffer {
+        out: *mut u8,
+        cap: usize,
+        out_len: *mut usize,
+    },
+    Alloc {
+        out: *mut *mut u8,
+        out_len: *mut usize,
+    },
+}
+
+/// The four rewriting functions: checks the haystack and the output pointers, runs
+/// `rewrite` on the haystack (which may refuse with a code) and hands its result over.
+///
+/// # Safety
+///
+/// As for [`bytes`] for the haystack; the `Out` pointers as [`give`] and
+/// [`give_alloc`] require, unless null where `rootrel.h` allows no null.
+unsafe fn rewrite_to(
+    haystack: *const u8,
+    len: usize,
+    out: Out,
+    rewrite: impl FnOnce(&[u8]) -> Result<Cow<'_, [u8]>, i32>,
+) -> i32 {
+    guarded(|| {
+        // SAFETY: the caller's contract.
+        let Some(h) = (unsafe { bytes(haystack, len) }) else {
+            return ROOTREL_INVALID_ARGUMENT;
+        };
+        let invalid = match out {
+            Out::Buffer { out, cap, out_len } => out_len.is_null() || (out.is_null() && cap > 0),
+            Out::Alloc { out, out_len } => out.is_null() || out_len.is_null(),
+        };
+        if invalid {
+            return ROOTREL_INVALID_ARGUMENT;
+        }
+        match (rewrite(h), out) {
+            (Err(code), _) => code,
+            // SAFETY: the caller's contract, the pointers checked above.
+            (Ok(v), Out::Buffer { out, cap, out_len }) => unsafe { give(&v, out, cap, out_len) },
+            // SAFETY: as above.
+            (Ok(v), Out::Alloc { out, out_len }) => unsafe {
+                give_alloc(v.into_owned(), out, out_len)
+            },
+        }
+    })
+}
+
 /// See `rootrel.h`.
 ///
 /// # Safety
@@ -215,18 +252,14 @@ pub unsafe extern "C" fn rootrel_replace(
     cap: usize,
     out_len: *mut usize,
 ) -> i32 {
-    guarded(|| {
-        // SAFETY: the caller's contract.
-        let Some((h, t)) = (unsafe { pair(haystack, len, template, template_len) }) else {
-            return ROOTREL_INVALID_ARGUMENT;
-        };
-        if out_len.is_null() || (out.is_null() && cap > 0) {
-            return ROOTREL_INVALID_ARGUMENT;
-        }
-        let v = rootrel::replace_all(h, t);
-        // SAFETY: the caller's contract.
-        unsafe { give(&v, out, cap, out_len) }
-    })
+    let out = Out::Buffer { out, cap, out_len };
+    // SAFETY: the caller's contract.
+    unsafe {
+        rewrite_to(haystack, len, out, |h| {
+            let t = bytes(template, template_len).ok_or(ROOTREL_INVALID_ARGUMENT)?;
+            Ok(rootrel::replace_all(h, t))
+        })
+    }
 }
 
 /// See `rootrel.h`.
@@ -243,17 +276,14 @@ pub unsafe extern "C" fn rootrel_replace_alloc(
     out: *mut *mut u8,
     out_len: *mut usize,
 ) -> i32 {
-    guarded(|| {
-        // SAFETY: the caller's contract.
-        let Some((h, t)) = (unsafe { pair(haystack, len, template, template_len) }) else {
-            return ROOTREL_INVALID_ARGUMENT;
-        };
-        if out.is_null() || out_len.is_null() {
-            return ROOTREL_INVALID_ARGUMENT;
-        }
-        // SAFETY: the caller's contract.
-        unsafe { give_alloc(rootrel::replace_all(h, t).into_owned(), out, out_len) }
-    })
+    let out = Out::Alloc { out, out_len };
+    // SAFETY: the caller's contract.
+    unsafe {
+        rewrite_to(haystack, len, out, |h| {
+            let t = bytes(template, template_len).ok_or(ROOTREL_INVALID_ARGUMENT)?;
+            Ok(rootrel::replace_all(h, t))
+        })
+    }
 }
 
 /// See `rootrel.h`.
@@ -273,23 +303,13 @@ pub unsafe extern "C" fn rootrel_absolutize(
     out_len: *mut usize,
     err: *mut rootrel_error,
 ) -> i32 {
-    guarded(|| {
-        // SAFETY: the caller's contract.
-        let Some(h) = (unsafe { bytes(haystack, len) }) else {
-            return ROOTREL_INVALID_ARGUMENT;
-        };
-        if out_len.is_null() || (out.is_null() && cap > 0) {
-            return ROOTREL_INVALID_ARGUMENT;
-        }
-        // SAFETY: the caller's contract.
-        let base = match unsafe { parse_base(base, base_len, err) } {
-            Ok(b) => b,
-            Err(code) => return code,
-        };
-        let v = rootrel::absolutize(h, &base);
-        // SAFETY: the caller's contract.
-        unsafe { give(&v, out, cap, out_len) }
-    })
+    let out = Out::Buffer { out, cap, out_len };
+    // SAFETY: the caller's contract.
+    unsafe {
+        rewrite_to(haystack, len, out, |h| {
+            Ok(rootrel::absolutize(h, &parse_base(base, base_len, err)?))
+        })
+    }
 }
 
 /// See `rootrel.h`.
@@ -307,22 +327,13 @@ pub unsafe extern "C" fn rootrel_absolutize_alloc(
     out_len: *mut usize,
     err: *mut rootrel_error,
 ) -> i32 {
-    guarded(|| {
-        // SAFETY: the caller's contract.
-        let Some(h) = (unsafe { bytes(haystack, len) }) else {
-            return ROOTREL_INVALID_ARGUMENT;
-        };
-        if out.is_null() || out_len.is_null() {
-            return ROOTREL_INVALID_ARGUMENT;
-        }
-        // SAFETY: the caller's contract.
-        let base = match unsafe { parse_base(base, base_len, err) } {
-            Ok(b) => b,
-            Err(code) => return code,
-        };
-        // SAFETY: the caller's contract.
-        unsafe { give_alloc(rootrel::absolutize(h, &base).into_owned(), out, out_len) }
-    })
+    let out = Out::Alloc { out, out_len };
+    // SAFETY: the caller's contract.
+    unsafe {
+        rewrite_to(haystack, len, out, |h| {
+            Ok(rootrel::absolutize(h, &parse_base(base, base_len, err)?))
+        })
+    }
 }
 
 /// See `rootrel.h`.
