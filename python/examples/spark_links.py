@@ -149,7 +149,7 @@ def rewrite_warc(path, out_dir):
                     continue
                 body = record.content_stream().read()
                 n = rootrel.count(body)
-                body = rootrel.absolutize(body, base) if n else body
+                body = rootrel.absolutize(body, base)
                 http = record.http_headers
                 for header in ("Content-Encoding", "Transfer-Encoding", "Content-Length"):
                     http.remove_header(header)
